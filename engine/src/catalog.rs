@@ -1,0 +1,2 @@
+//! The catalogue: regions, AZs, instance types, AMIs, public parameters.
+//! OWNER: catalog helper.

@@ -1,0 +1,1 @@
+//! The AWS CLI v2 front end. OWNER: aws-cli helper.
