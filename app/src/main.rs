@@ -1,1 +1,114 @@
-fn main() {}
+//! ec2lab in the browser: header (clock, speed, theme), datacenter, instance and console panes.
+
+mod bench;
+mod console;
+mod datacenter;
+mod instance;
+mod prefs;
+mod state;
+
+use leptos::prelude::*;
+
+use crate::console::ConsolePane;
+use crate::datacenter::DatacenterPane;
+use crate::instance::InstancePane;
+use crate::state::AppState;
+
+/// Real milliseconds between clock ticks.
+const TICK_MS: u32 = 250;
+
+#[component]
+fn Header(state: AppState) -> impl IntoView {
+    let dark = RwSignal::new(prefs::initial_theme());
+    let large = RwSignal::new(prefs::initial_large());
+    Effect::new(move |_| prefs::apply_theme(dark.get()));
+    Effect::new(move |_| prefs::apply_size(large.get()));
+    let toggle_theme = move |_| {
+        let d = !dark.get_untracked();
+        dark.set(d);
+        prefs::save(prefs::THEME_KEY, if d { "dark" } else { "light" });
+    };
+    let toggle_size = move |_| {
+        let l = !large.get_untracked();
+        large.set(l);
+        prefs::save(prefs::SIZE_KEY, if l { "large" } else { "normal" });
+    };
+    let speed_button = move |n: u64| {
+        view! {
+            <button
+                class="speed"
+                class:active=move || state.speed.get() == n
+                aria-pressed=move || (state.speed.get() == n).to_string()
+                data-testid=format!("speed-{n}")
+                on:click=move |_| state.speed.set(n)
+            >
+                {format!("{n}×")}
+            </button>
+        }
+    };
+    view! {
+        <header class="topbar">
+            <h1 class="title">"ec2lab"</h1>
+            <span class="region-badge">{move || state.region.get()}</span>
+            <div class="clockbox" title="Virtual time (UTC)">
+                <span class="clock-icon" aria-hidden="true">"◷"</span>
+                <time data-testid="clock" class="clock">{move || state.clock.get()}</time>
+            </div>
+            <div class="controls">
+                <button
+                    data-testid="btn-play-pause"
+                    class="playpause"
+                    aria-pressed=move || state.playing.get().to_string()
+                    on:click=move |_| state.playing.update(|p| *p = !*p)
+                    title="Pause or resume the virtual clock"
+                >
+                    {move || if state.playing.get() { "❚❚ Pause" } else { "▶ Play" }}
+                </button>
+                <span class="speeds" role="group" aria-label="Clock speed">
+                    {speed_button(1)}
+                    {speed_button(10)}
+                    {speed_button(60)}
+                </span>
+                <button data-testid="font-toggle" on:click=toggle_size title="Larger text for projectors">
+                    {move || if large.get() { "A−" } else { "A+" }}
+                </button>
+                <button data-testid="theme-toggle" on:click=toggle_theme title="Light / dark theme">
+                    {move || if dark.get() { "☀ Light" } else { "☾ Dark" }}
+                </button>
+            </div>
+        </header>
+    }
+}
+
+#[component]
+fn App() -> impl IntoView {
+    let state = AppState::new(prefs::seed_from_url());
+
+    // The virtual clock: advance by TICK_MS × speed every TICK_MS while playing.
+    gloo_timers::callback::Interval::new(TICK_MS, move || {
+        let playing = state.playing.try_get_untracked().unwrap_or(false);
+        if playing {
+            let speed = state.speed.try_get_untracked().unwrap_or(1);
+            state.advance(u64::from(TICK_MS) * speed);
+        }
+    })
+    .forget();
+
+    bench::install(state);
+
+    view! {
+        <div class="app">
+            <Header state />
+            <main class="layout">
+                <DatacenterPane state />
+                <InstancePane state />
+                <ConsolePane state />
+            </main>
+        </div>
+    }
+}
+
+fn main() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(App);
+}

@@ -1,0 +1,52 @@
+//! Hooks on `window` for the benchmark and end-to-end scripts.
+//!
+//! * `ec2labBench(n)` → `Promise<number>`: types
+//!   `aws ec2 run-instances … --instance-type t3.micro --count n` through the console path (so it
+//!   shows in the history), then waits for the reactive DOM updates to flush (a `setTimeout(0)`
+//!   macrotask runs after leptos' microtask-scheduled effects), forces style + layout by reading
+//!   `document.body.offsetHeight`, and resolves with the elapsed milliseconds (command + view
+//!   computation + DOM update + layout). Painting is not included.
+//! * `ec2labRun(cmd)` → `{stdout, stderr, exit}`: runs one command line through the console path.
+
+use js_sys::{Object, Promise, Reflect};
+use wasm_bindgen::JsValue;
+use wasm_bindgen::prelude::Closure;
+
+use crate::instance::run_instances_command;
+use crate::prefs::now_ms;
+use crate::state::AppState;
+
+fn set(obj: &JsValue, key: &str, value: &JsValue) {
+    let _ = Reflect::set(obj, &JsValue::from_str(key), value);
+}
+
+pub fn install(state: AppState) {
+    let Some(window) = web_sys::window() else { return };
+
+    let bench = Closure::<dyn Fn(JsValue) -> Promise>::new(move |n: JsValue| {
+        let n = n.as_f64().filter(|n| n.is_finite()).map(|n| n.clamp(1.0, 500.0) as u32).unwrap_or(1);
+        let t0 = now_ms();
+        state.run_command(&run_instances_command("t3.micro", n, ""));
+        wasm_bindgen_futures::future_to_promise(async move {
+            gloo_timers::future::TimeoutFuture::new(0).await;
+            if let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {
+                let _ = body.offset_height();
+            }
+            Ok(JsValue::from_f64(now_ms() - t0))
+        })
+    });
+    set(&window, "ec2labBench", bench.as_ref());
+    bench.forget();
+
+    let run = Closure::<dyn Fn(JsValue) -> JsValue>::new(move |cmd: JsValue| {
+        let cmd = cmd.as_string().unwrap_or_default();
+        let out = state.run_command(&cmd).unwrap_or_default();
+        let obj: JsValue = Object::new().into();
+        set(&obj, "stdout", &JsValue::from_str(&out.stdout));
+        set(&obj, "stderr", &JsValue::from_str(&out.stderr));
+        set(&obj, "exit", &JsValue::from_f64(f64::from(out.exit)));
+        obj
+    });
+    set(&window, "ec2labRun", run.as_ref());
+    run.forget();
+}

@@ -1,0 +1,179 @@
+//! The instance pane: details of the selected instance, action buttons, and a launch form.
+//! Every button types its console command through `AppState::run_command`.
+
+use engine::view::InstanceDetail;
+use leptos::prelude::*;
+
+use crate::state::AppState;
+
+pub const AMI_PARAM: &str = "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
+
+const TYPES: &[&str] = &[
+    "t3.micro", "t3.small", "t3.medium", "t3.large", "m5.large", "m5.xlarge", "c5.large",
+    "c5.xlarge", "r5.large",
+];
+
+/// Quote a value for the shell if it needs it (single quotes, `'\''` for embedded quotes).
+pub fn shell_quote(s: &str) -> String {
+    if !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "-_./:=@%+,".contains(c)) {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
+
+pub fn run_instances_command(instance_type: &str, count: u32, name: &str) -> String {
+    let mut cmd = format!(
+        "aws ec2 run-instances --image-id {AMI_PARAM} --instance-type {} --count {count}",
+        shell_quote(instance_type)
+    );
+    let name = name.trim();
+    if !name.is_empty() {
+        // The shorthand syntax needs `,`, `]`, `}` and `=` escaped or avoided; keep names simple.
+        let clean: String = name
+            .chars()
+            .filter(|c| !matches!(c, ',' | '[' | ']' | '{' | '}' | '=' | '\'' | '\\'))
+            .collect();
+        cmd.push_str(&format!(
+            " --tag-specifications 'ResourceType=instance,Tags=[{{Key=Name,Value={clean}}}]'"
+        ));
+    }
+    cmd
+}
+
+fn row(label: &'static str, value: String, testid: &'static str) -> impl IntoView {
+    view! {
+        <dt>{label}</dt>
+        <dd data-testid=testid>{value}</dd>
+    }
+}
+
+fn opt(v: &Option<String>) -> String {
+    v.clone().unwrap_or_else(|| "–".into())
+}
+
+fn details(d: InstanceDetail) -> impl IntoView {
+    let az = if d.zone_id.is_empty() { d.az.clone() } else { format!("{} ({})", d.az, d.zone_id) };
+    let sgs = if d.security_groups.is_empty() { "–".to_string() } else { d.security_groups.join(", ") };
+    let title = d.name.clone().unwrap_or_else(|| d.id.clone());
+    let state_class = format!("state-badge st-{}", d.state);
+    view! {
+        <div class="detail-head">
+            <h3 class="detail-title" title=d.id.clone()>{title}</h3>
+            <span class=state_class data-testid="instance-state" data-state=d.state.clone()>{d.state.clone()}</span>
+        </div>
+        <dl class="details">
+            {row("Instance ID", d.id.clone(), "instance-id")}
+            {row("Type", d.instance_type.clone(), "instance-type")}
+            {row("AZ", az, "instance-az")}
+            {row("Rack", opt(&d.rack), "instance-rack")}
+            {row("Host", opt(&d.host), "instance-host")}
+            {row("Private IP", d.private_ip.clone(), "instance-private-ip")}
+            {row("Private DNS", d.private_dns.clone(), "instance-private-dns")}
+            {row("Public IP", opt(&d.public_ip), "instance-public-ip")}
+            {row("Public DNS", opt(&d.public_dns), "instance-public-dns")}
+            {row("Launch time", d.launch_time.clone(), "instance-launch-time")}
+            {row("Image", d.image_id.clone(), "instance-image")}
+            {row("Key pair", opt(&d.key_name), "instance-key")}
+            {row("Security groups", sgs, "instance-sgs")}
+        </dl>
+    }
+}
+
+#[component]
+pub fn InstancePane(state: AppState) -> impl IntoView {
+    let detail = Memo::new(move |_| {
+        state.tick.track();
+        let id = state.selected.get()?;
+        state.instance(&id)
+    });
+    let selected_id = move || state.selected.get();
+
+    let action = move |verb: &'static str| {
+        move |_| {
+            if let Some(id) = state.selected.get_untracked() {
+                let cmd = match verb {
+                    "connect" => format!("lab connect {id}"),
+                    v => format!("aws ec2 {v}-instances --instance-ids {id}"),
+                };
+                state.run_command(&cmd);
+            }
+        }
+    };
+    let st = move || detail.with(|d| d.as_ref().map(|d| d.state.clone()).unwrap_or_default());
+    // Buttons stay clickable (the console then explains why an action is refused, as the real
+    // API would); they are only dimmed when the action does not apply to the current state.
+    let is = move |states: &'static [&'static str]| move || !states.contains(&st().as_str());
+
+    // Launch form.
+    let itype = RwSignal::new(TYPES[0].to_string());
+    let count = RwSignal::new(1u32);
+    let name = RwSignal::new(String::new());
+    let launch = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let cmd = run_instances_command(&itype.get_untracked(), count.get_untracked().clamp(1, 500), &name.get_untracked());
+        state.run_command(&cmd);
+    };
+
+    view! {
+        <section class="pane instance-pane" data-testid="instance-pane" aria-label="Instance">
+            <div class="pane-title"><h2>"Instance"</h2></div>
+            {move || match (selected_id(), detail.get()) {
+                (None, _) => view! {
+                    <p class="empty">"Click an instance in the datacenter to select it."</p>
+                }.into_any(),
+                (Some(id), None) => view! {
+                    <p class="empty">"Instance " <code>{id}</code> " is not visible (any more)."</p>
+                }.into_any(),
+                (Some(_), Some(d)) => details(d).into_any(),
+            }}
+            <Show when=move || selected_id().is_some()>
+                <div class="actions">
+                    <button data-testid="btn-connect" on:click=action("connect") class:dim=is(&["running"])
+                        title="lab connect i-…">"Connect"</button>
+                    <button data-testid="btn-start" on:click=action("start") class:dim=is(&["stopped"])
+                        title="aws ec2 start-instances">"Start"</button>
+                    <button data-testid="btn-stop" on:click=action("stop") class:dim=is(&["running", "pending"])
+                        title="aws ec2 stop-instances">"Stop"</button>
+                    <button data-testid="btn-reboot" on:click=action("reboot") class:dim=is(&["running"])
+                        title="aws ec2 reboot-instances">"Reboot"</button>
+                    <button class="danger" data-testid="btn-terminate" on:click=action("terminate")
+                        class:dim=is(&["running", "pending", "stopped", "stopping"])
+                        title="aws ec2 terminate-instances">"Terminate"</button>
+                </div>
+            </Show>
+            <form class="launch" on:submit=launch data-testid="launch-form">
+                <h3>"Launch instances"</h3>
+                <label>"Type "
+                    <select data-testid="launch-type" on:change=move |ev| itype.set(event_target_value(&ev)) prop:value=move || itype.get()>
+                        {TYPES.iter().map(|t| view! { <option value=*t>{*t}</option> }).collect_view()}
+                    </select>
+                </label>
+                <label>"Count "
+                    <input type="number" min="1" max="500" data-testid="launch-count"
+                        prop:value=move || count.get().to_string()
+                        on:input=move |ev| count.set(event_target_value(&ev).parse().unwrap_or(1)) />
+                </label>
+                <label>"Name "
+                    <input type="text" placeholder="web" data-testid="launch-name" maxlength="64"
+                        prop:value=move || name.get()
+                        on:input=move |ev| name.set(event_target_value(&ev)) />
+                </label>
+                <button type="submit" class="primary" data-testid="btn-launch">"Launch"</button>
+            </form>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn launch_cmd() {
+        assert_eq!(
+            run_instances_command("t3.micro", 3, "web"),
+            format!("aws ec2 run-instances --image-id {AMI_PARAM} --instance-type t3.micro --count 3 --tag-specifications 'ResourceType=instance,Tags=[{{Key=Name,Value=web}}]'")
+        );
+        assert_eq!(shell_quote("a b"), "'a b'");
+    }
+}
