@@ -1,1 +1,885 @@
-//! compute
+//! Instances: launch, placement on hosts, lifecycle on the virtual clock, status checks.
+//! Typed requests in, typed errors out; the AWS JSON shapes live in `api::ec2`.
+
+use crate::catalog;
+use crate::clock::{Time, MINUTE, SECOND};
+use crate::fs::Fs;
+use crate::net;
+use crate::world::{Event, EventKind, World};
+use std::collections::BTreeMap;
+
+/// How long things take on the virtual clock (ranges, drawn from the seeded generator).
+/// Tens of seconds to boot, as in EC2; one place to tune them.
+pub mod timing {
+    use crate::clock::{MINUTE, SECOND};
+    pub const BOOT: (u64, u64) = (20 * SECOND, 45 * SECOND);
+    pub const SSHD_AFTER_RUNNING: (u64, u64) = (8 * SECOND, 20 * SECOND);
+    pub const STATUS_CHECKS_AFTER_RUNNING: (u64, u64) = (90 * SECOND, 150 * SECOND);
+    pub const STOP: (u64, u64) = (20 * SECOND, 50 * SECOND);
+    pub const TERMINATE: (u64, u64) = (20 * SECOND, 50 * SECOND);
+    pub const REBOOT: (u64, u64) = (20 * SECOND, 40 * SECOND);
+    /// Terminated instances stay visible in describe calls for about an hour.
+    pub const TERMINATED_VISIBLE: u64 = 60 * MINUTE;
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum State {
+    Pending,
+    Running,
+    ShuttingDown,
+    Terminated,
+    Stopping,
+    Stopped,
+}
+
+impl State {
+    pub fn code(self) -> u32 {
+        match self {
+            State::Pending => 0,
+            State::Running => 16,
+            State::ShuttingDown => 32,
+            State::Terminated => 48,
+            State::Stopping => 64,
+            State::Stopped => 80,
+        }
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            State::Pending => "pending",
+            State::Running => "running",
+            State::ShuttingDown => "shutting-down",
+            State::Terminated => "terminated",
+            State::Stopping => "stopping",
+            State::Stopped => "stopped",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct MetadataOptions {
+    pub http_tokens: String,
+    pub hop_limit: u32,
+    pub http_endpoint: String,
+    pub http_protocol_ipv6: String,
+    pub instance_metadata_tags: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Placement {
+    pub az: usize,
+    pub group_name: Option<String>,
+    pub partition_number: Option<u32>,
+    pub tenancy: String,
+    pub host_id: Option<String>,
+    pub affinity: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Instance {
+    pub id: String,
+    pub reservation_id: String,
+    pub launch_index: u32,
+    pub image_id: String,
+    pub instance_type: String,
+    pub key_name: Option<String>,
+    /// Index into `Net::subnets`.
+    pub subnet: usize,
+    pub private_ip: u32,
+    pub public_ip: Option<u32>,
+    /// Whether the instance gets a public address at every start.
+    pub wants_public_ip: bool,
+    pub security_groups: Vec<String>,
+    pub state: State,
+    pub state_since: Time,
+    pub transition_reason: String,
+    pub state_reason: Option<(String, String)>,
+    pub launch_time: Time,
+    pub host: Option<usize>,
+    pub last_host: Option<usize>,
+    pub tags: Vec<(String, String)>,
+    /// Base64 user data as EC2 stores it (running it at boot comes with the bootstrapping issue).
+    pub user_data: Option<String>,
+    pub metadata: MetadataOptions,
+    pub iam_instance_profile: Option<String>,
+    pub placement: Placement,
+    pub ebs_optimized: bool,
+    pub monitoring: bool,
+    pub client_token: String,
+    pub eni_id: String,
+    pub attachment_id: String,
+    pub mac: String,
+    pub volume_id: String,
+    pub shutdown_behavior: String,
+    pub disable_api_termination: bool,
+    pub boots: u32,
+    pub checks_ok_at: Option<Time>,
+    pub sshd_ready_at: Option<Time>,
+    /// Bumped on every transition so stale timed events are ignored.
+    pub generation: u32,
+    pub fs: Fs,
+}
+
+impl Instance {
+    pub fn name_tag(&self) -> Option<&str> {
+        self.tags.iter().find(|(k, _)| k == "Name").map(|(_, v)| v.as_str())
+    }
+    pub fn az(&self) -> usize {
+        self.placement.az
+    }
+    pub fn private_ip_string(&self) -> String {
+        net::ip_to_string(self.private_ip)
+    }
+    pub fn public_ip_string(&self) -> Option<String> {
+        self.public_ip.map(net::ip_to_string)
+    }
+    pub fn units(&self) -> u32 {
+        catalog::instance_type(&self.instance_type).map(|t| t.host_units()).unwrap_or(4)
+    }
+    pub fn family(&self) -> String {
+        catalog::instance_type(&self.instance_type).map(|t| t.family.to_string()).unwrap_or_default()
+    }
+    /// The login user of the instance's AMI (`ec2-user` or `ubuntu`).
+    pub fn default_user(&self) -> String {
+        catalog::image(&self.image_id).map(|a| a.default_user.to_string()).unwrap_or_else(|| "ec2-user".into())
+    }
+    /// `ip-172-31-5-9` (the short hostname the shell prompt shows).
+    pub fn short_hostname(&self) -> String {
+        format!("ip-{}", self.private_ip_string().replace('.', "-"))
+    }
+    pub fn sshd_ready(&self, now: Time) -> bool {
+        self.state == State::Running && self.sshd_ready_at.is_some_and(|t| t <= now)
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Compute {
+    /// By launch sequence number, so iteration is launch order.
+    pub instances: BTreeMap<u64, Instance>,
+    pub by_id: BTreeMap<String, u64>,
+    pub next_seq: u64,
+}
+
+impl Compute {
+    pub fn get(&self, id: &str) -> Option<&Instance> {
+        self.by_id.get(id).and_then(|s| self.instances.get(s))
+    }
+    pub fn get_mut(&mut self, id: &str) -> Option<&mut Instance> {
+        let s = *self.by_id.get(id)?;
+        self.instances.get_mut(&s)
+    }
+    pub fn iter(&self) -> impl Iterator<Item = &Instance> {
+        self.instances.values()
+    }
+    pub fn len(&self) -> usize {
+        self.instances.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.instances.is_empty()
+    }
+    fn insert(&mut self, inst: Instance) {
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        self.by_id.insert(inst.id.clone(), seq);
+        self.instances.insert(seq, inst);
+    }
+    fn remove(&mut self, id: &str) {
+        if let Some(s) = self.by_id.remove(id) {
+            self.instances.remove(&s);
+        }
+    }
+}
+
+/// A typed EC2 error: AWS's code and message.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{code}: {message}")]
+pub struct Ec2Error {
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl Ec2Error {
+    pub fn new(code: &'static str, message: impl Into<String>) -> Ec2Error {
+        Ec2Error { code, message: message.into() }
+    }
+    pub fn invalid_value(value: &str, param: &str) -> Ec2Error {
+        Ec2Error::new("InvalidParameterValue", format!("Value ({value}) for parameter {param} is invalid."))
+    }
+    fn incorrect_state(id: &str, verb: &str) -> Ec2Error {
+        Ec2Error::new("IncorrectInstanceState", format!("The instance '{id}' is not in a state from which it can be {verb}."))
+    }
+}
+
+/// Check an instance id's shape and existence, as EC2 does for every instance-id parameter.
+pub fn check_instance_id(world: &World, id: &str) -> Result<(), Ec2Error> {
+    let well_formed = id.strip_prefix("i-").is_some_and(|h| (h.len() == 8 || h.len() == 17) && h.bytes().all(|b| b.is_ascii_hexdigit()));
+    if !well_formed {
+        return Err(Ec2Error::new("InvalidInstanceID.Malformed", format!("Invalid id: \"{id}\"")));
+    }
+    if world.compute.get(id).is_none() {
+        return Err(Ec2Error::new("InvalidInstanceID.NotFound", format!("The instance ID '{id}' does not exist")));
+    }
+    Ok(())
+}
+
+fn check_instance_ids(world: &World, ids: &[String]) -> Result<(), Ec2Error> {
+    let mut missing = Vec::new();
+    for id in ids {
+        match check_instance_id(world, id) {
+            Err(e) if e.code == "InvalidInstanceID.NotFound" => missing.push(id.clone()),
+            Err(e) => return Err(e),
+            Ok(()) => {}
+        }
+    }
+    match missing.len() {
+        0 => Ok(()),
+        1 => Err(Ec2Error::new("InvalidInstanceID.NotFound", format!("The instance ID '{}' does not exist", missing[0]))),
+        _ => Err(Ec2Error::new("InvalidInstanceID.NotFound", format!("The instance IDs '{}' do not exist", missing.join(", ")))),
+    }
+}
+
+/// Everything `RunInstances` can be asked, already parsed from the API shape.
+#[derive(Clone, Debug, Default)]
+pub struct RunRequest {
+    pub image_id: String,
+    pub instance_type: Option<String>,
+    pub key_name: Option<String>,
+    pub security_group_ids: Vec<String>,
+    pub security_group_names: Vec<String>,
+    pub subnet_id: Option<String>,
+    pub min_count: i64,
+    pub max_count: i64,
+    pub user_data: Option<String>,
+    pub tags: Vec<(String, String)>,
+    pub availability_zone: Option<String>,
+    pub placement_group: Option<String>,
+    pub partition_number: Option<u32>,
+    pub tenancy: Option<String>,
+    pub host_id: Option<String>,
+    pub affinity: Option<String>,
+    pub metadata: MetadataOptionsRequest,
+    pub iam_instance_profile: Option<String>,
+    pub ebs_optimized: Option<bool>,
+    pub monitoring: bool,
+    pub client_token: Option<String>,
+    pub associate_public_ip: Option<bool>,
+    pub private_ip: Option<String>,
+    pub shutdown_behavior: Option<String>,
+    pub disable_api_termination: bool,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct MetadataOptionsRequest {
+    pub http_tokens: Option<String>,
+    pub hop_limit: Option<i64>,
+    pub http_endpoint: Option<String>,
+    pub http_protocol_ipv6: Option<String>,
+    pub instance_metadata_tags: Option<String>,
+}
+
+/// A state change as StartInstances/StopInstances/TerminateInstances report it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StateChange {
+    pub instance_id: String,
+    pub previous: State,
+    pub current: State,
+}
+
+/// User data may hold at most 16 KB once decoded.
+pub const USER_DATA_LIMIT: usize = 16 * 1024;
+
+impl World {
+    /// Resolve `resolve:ssm:/aws/service/…` image ids the way EC2 does at launch.
+    pub fn resolve_image_id(&self, image_id: &str) -> Result<String, Ec2Error> {
+        if let Some(param) = image_id.strip_prefix("resolve:ssm:") {
+            let name = param.split(':').next().unwrap_or(param);
+            return match self.ssm_parameter_value(name) {
+                Some(v) => Ok(v),
+                None => Err(Ec2Error::new(
+                    "InvalidParameterValue",
+                    format!("Error resolving the SSM parameter. SSM parameter '{name}' does not exist."),
+                )),
+            };
+        }
+        Ok(image_id.to_string())
+    }
+
+    pub fn run_instances(&mut self, req: RunRequest) -> Result<(String, Vec<String>), Ec2Error> {
+        // Parameter checks, in roughly the order EC2 reports them.
+        if req.min_count < 1 {
+            return Err(Ec2Error::new("InvalidParameterValue", format!("Value ({}) for parameter minCount is invalid. Expected a positive integer.", req.min_count)));
+        }
+        if req.max_count < 1 {
+            return Err(Ec2Error::new("InvalidParameterValue", format!("Value ({}) for parameter maxCount is invalid. Expected a positive integer.", req.max_count)));
+        }
+        if req.min_count > req.max_count {
+            return Err(Ec2Error::new("InvalidParameterValue", "Value for parameter minCount is invalid. minCount must not exceed maxCount."));
+        }
+        let image_id = self.resolve_image_id(&req.image_id)?;
+        let well_formed = image_id.strip_prefix("ami-").is_some_and(|h| (h.len() == 8 || h.len() == 17) && h.bytes().all(|b| b.is_ascii_hexdigit()));
+        if !well_formed {
+            return Err(Ec2Error::new("InvalidAMIID.Malformed", format!("Invalid id: \"{image_id}\" (expecting \"ami-...\")")));
+        }
+        let Some(ami) = catalog::image(&image_id) else {
+            return Err(Ec2Error::new("InvalidAMIID.NotFound", format!("The image id '[{image_id}]' does not exist")));
+        };
+        let type_name = req.instance_type.clone().unwrap_or_else(|| "m1.small".into());
+        let Some(itype) = catalog::instance_type(&type_name) else {
+            let msg = if req.instance_type.is_none() {
+                "No instance type was given, so EC2 would use its old default m1.small, which ec2lab does not simulate. Pass --instance-type (for example t3.micro).".to_string()
+            } else {
+                format!("Value ({type_name}) for parameter instanceType is invalid. ec2lab simulates the t2, t3, m3, m4, m5, m6i, c4, c5, c5n, r5 and i3 families.")
+            };
+            return Err(Ec2Error::new("InvalidParameterValue", msg));
+        };
+        let ami_arch = ami.architecture.to_string();
+        let type_archs: Vec<String> = itype.raw["ProcessorInfo"]["SupportedArchitectures"]
+            .as_array()
+            .map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect())
+            .unwrap_or_default();
+        if !type_archs.is_empty() && !type_archs.contains(&ami_arch) {
+            return Err(Ec2Error::new(
+                "InvalidParameterValue",
+                format!("The architecture '{}' of the specified instance type does not match the architecture '{ami_arch}' of the specified AMI. Specify an instance type and an AMI that have matching architectures, and try again. You can use 'describe-instance-types' or 'describe-images' to discover the architecture of the instance type or AMI.", type_archs.join(", ")),
+            ));
+        }
+        if let Some(k) = &req.key_name {
+            if self.net.key_pair(k).is_none() {
+                return Err(Ec2Error::new("InvalidKeyPair.NotFound", format!("The key pair '{k}' does not exist")));
+            }
+        }
+        if let Some(ud) = &req.user_data {
+            use base64::Engine as _;
+            match base64::engine::general_purpose::STANDARD.decode(ud.trim()) {
+                Err(_) => return Err(Ec2Error::new("InvalidParameterValue", "Invalid BASE64 encoding of user data.")),
+                Ok(raw) if raw.len() > USER_DATA_LIMIT => {
+                    return Err(Ec2Error::new("InvalidParameterValue", format!("User data is limited to {USER_DATA_LIMIT} bytes")));
+                }
+                Ok(_) => {}
+            }
+        }
+        let md = self.metadata_options(&req.metadata, ami.imds_support.as_deref_str())?;
+        if let Some(t) = &req.tenancy {
+            if !["default", "dedicated", "host"].contains(&t.as_str()) {
+                return Err(Ec2Error::invalid_value(t, "tenancy"));
+            }
+        }
+        if let Some(g) = &req.placement_group {
+            if !g.is_empty() {
+                return Err(Ec2Error::new("InvalidPlacementGroup.Unknown", format!("The Placement Group '{g}' is unknown.")));
+            }
+        }
+        if let Some(h) = &req.host_id {
+            return Err(Ec2Error::new("InvalidHostID.NotFound", format!("The host ID '{h}' was not found")));
+        }
+        if req.tenancy.as_deref() == Some("host") {
+            return Err(Ec2Error::new("InsufficientHostCapacity", "There is no Dedicated Host capacity available: this account has no Dedicated Hosts allocated (ec2lab does not simulate allocate-hosts yet)."));
+        }
+        if let Some(p) = &req.iam_instance_profile {
+            return Err(Ec2Error::new("InvalidParameterValue", format!("Value ({p}) for parameter iamInstanceProfile.name is invalid. Invalid IAM Instance Profile name")));
+        }
+        if let Some(b) = &req.shutdown_behavior {
+            if b != "stop" && b != "terminate" {
+                return Err(Ec2Error::invalid_value(b, "InstanceInitiatedShutdownBehavior"));
+            }
+        }
+
+        // Where: a named subnet, a named AZ, or EC2's choice among AZs with room.
+        let units = itype.host_units();
+        let family = itype.family.to_string();
+        let subnet_index = if let Some(sid) = &req.subnet_id {
+            match self.net.subnets.iter().position(|s| &s.id == sid) {
+                Some(i) => {
+                    if let Some(az) = &req.availability_zone {
+                        if catalog::azs().get(self.net.subnets[i].az).map(|a| a.name) != Some(az.as_str()) {
+                            return Err(Ec2Error::new("InvalidParameterValue", format!("Value ({az}) for parameter availabilityZone is invalid. Subnet {sid} is in Availability Zone {}", catalog::azs()[self.net.subnets[i].az].name)));
+                        }
+                    }
+                    i
+                }
+                None => return Err(Ec2Error::new("InvalidSubnetID.NotFound", format!("The subnet ID '{sid}' does not exist"))),
+            }
+        } else if let Some(az) = &req.availability_zone {
+            let Some(az_index) = catalog::azs().iter().position(|a| a.name == az.as_str()) else {
+                return Err(Ec2Error::new("InvalidParameterValue", format!("Invalid availability zone: [{az}]")));
+            };
+            self.net.default_subnet_for(az_index).unwrap_or(0)
+        } else {
+            // EC2 picks an AZ; prefer those that fit the whole request.
+            let n = catalog::azs().len();
+            let fits_all: Vec<usize> = (0..n).filter(|&a| self.hardware.room_for(a, &family, units) >= req.max_count as u64).collect();
+            let fits_min: Vec<usize> = (0..n).filter(|&a| self.hardware.room_for(a, &family, units) >= req.min_count as u64).collect();
+            let pool = if !fits_all.is_empty() { fits_all } else if !fits_min.is_empty() { fits_min } else { (0..n).collect() };
+            let az = pool[self.rng.pick(&pool).unwrap_or(0)];
+            self.net.default_subnet_for(az).unwrap_or(0)
+        };
+        let az = self.net.subnets[subnet_index].az;
+        let az_name = catalog::azs()[az].name;
+
+        // Security groups: ids, or names in the default VPC, or the default group.
+        let vpc_id = self.net.subnets[subnet_index].vpc_id.clone();
+        let mut groups = Vec::new();
+        for g in &req.security_group_ids {
+            match self.net.sg(g) {
+                Some(sg) => groups.push(sg.id.clone()),
+                None => return Err(Ec2Error::new("InvalidGroup.NotFound", format!("The security group '{g}' does not exist"))),
+            }
+        }
+        for g in &req.security_group_names {
+            match self.net.sg_by_name(&vpc_id, g) {
+                Some(sg) => groups.push(sg.id.clone()),
+                None => return Err(Ec2Error::new("InvalidGroup.NotFound", format!("The security group '{g}' does not exist in default VPC '{vpc_id}'"))),
+            }
+        }
+        if groups.is_empty() {
+            if let Some(sg) = self.net.sg_by_name(&vpc_id, "default") {
+                groups.push(sg.id.clone());
+            }
+        }
+        groups.dedup();
+
+        // Capacity: as many as fit, at least MinCount.
+        let room = self.hardware.room_for(az, &family, units);
+        if room < req.min_count as u64 {
+            let others: Vec<&str> = (0..catalog::azs().len())
+                .filter(|&a| a != az && self.hardware.room_for(a, &family, units) >= req.min_count as u64)
+                .map(|a| catalog::azs()[a].name)
+                .collect();
+            let hint = if others.is_empty() {
+                String::new()
+            } else {
+                format!(" You can currently get {type_name} capacity by not specifying an Availability Zone in your request or choosing {}.", others.join(", "))
+            };
+            return Err(Ec2Error::new(
+                "InsufficientInstanceCapacity",
+                format!("We currently do not have sufficient {type_name} capacity in the Availability Zone you requested ({az_name}). Our system will be working on provisioning additional capacity.{hint}"),
+            ));
+        }
+        let count = (req.max_count as u64).min(room) as usize;
+        if self.net.subnets[subnet_index].available() < count as u32 {
+            return Err(Ec2Error::new("InsufficientFreeAddressesInSubnet", format!("There are not enough free addresses in subnet '{}' to satisfy the requested number of instances.", self.net.subnets[subnet_index].id)));
+        }
+        if let Some(ip) = &req.private_ip {
+            if count > 1 {
+                return Err(Ec2Error::new("InvalidParameterCombination", "Network interfaces and an instance-level private IP address should not be specified on the same request"));
+            }
+            let Some(addr) = net::parse_ip(ip) else { return Err(Ec2Error::invalid_value(ip, "PrivateIpAddress")) };
+            let s = &self.net.subnets[subnet_index];
+            if !net::cidr_contains(&s.cidr(), addr) {
+                return Err(Ec2Error::new("InvalidParameterValue", format!("Address {ip} does not fall within the subnet's address range")));
+            }
+            if s.used.contains(&addr) {
+                return Err(Ec2Error::new("InvalidIPAddress.InUse", format!("Address {ip} is in use.")));
+            }
+        }
+
+        let reservation_id = self.rng.resource_id("r");
+        let wants_public = req.associate_public_ip.unwrap_or(self.net.subnets[subnet_index].map_public_ip_on_launch);
+        let ebs_default = matches!(itype.ebs_optimized, catalog::EbsOptimized::Default);
+        let client_token = req.client_token.clone().unwrap_or_else(|| {
+            let h = self.rng.hex(32);
+            format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+        });
+        let mut ids = Vec::new();
+        for launch_index in 0..count {
+            let id = self.rng.resource_id("i");
+            let private_ip = match &req.private_ip {
+                Some(ip) => {
+                    let addr = net::parse_ip(ip).unwrap_or(0);
+                    self.net.subnets[subnet_index].used.insert(addr);
+                    addr
+                }
+                None => match self.net.allocate_private_ip(subnet_index, &mut self.rng) {
+                    Some(ip) => ip,
+                    None => break,
+                },
+            };
+            let Some(host) = self.hardware.choose(&mut self.rng, az, &family, units, None) else {
+                self.net.release_private_ip(subnet_index, private_ip);
+                break;
+            };
+            self.hardware.place(host, &id, units);
+            let public_ip = if wants_public { Some(self.net.allocate_public_ip(&mut self.rng)) } else { None };
+            let mac = {
+                let h = self.rng.hex(10);
+                format!("0e:{}:{}:{}:{}:{}", &h[0..2], &h[2..4], &h[4..6], &h[6..8], &h[8..10])
+            };
+            let os = catalog::image(&image_id).map(|a| a.os_name.to_string()).unwrap_or_default();
+            let user = catalog::image(&image_id).map(|a| a.default_user.to_string()).unwrap_or_else(|| "ec2-user".into());
+            let mut fs = Fs::linux(&user, &format!("/home/{user}"));
+            let hostname = format!("ip-{}.ec2.internal", net::ip_to_string(private_ip).replace('.', "-"));
+            fs.write("/etc/hostname", format!("{hostname}\n").into_bytes());
+            fs.write("/etc/os-release", os_release(&os).into_bytes());
+            let inst = Instance {
+                id: id.clone(),
+                reservation_id: reservation_id.clone(),
+                launch_index: launch_index as u32,
+                image_id: image_id.clone(),
+                instance_type: type_name.clone(),
+                key_name: req.key_name.clone(),
+                subnet: subnet_index,
+                private_ip,
+                public_ip,
+                wants_public_ip: wants_public,
+                security_groups: groups.clone(),
+                state: State::Pending,
+                state_since: self.now(),
+                transition_reason: String::new(),
+                state_reason: Some(("pending".into(), "pending".into())),
+                launch_time: self.now(),
+                host: Some(host),
+                last_host: Some(host),
+                tags: req.tags.clone(),
+                user_data: req.user_data.clone(),
+                metadata: md.clone(),
+                iam_instance_profile: req.iam_instance_profile.clone(),
+                placement: Placement {
+                    az,
+                    group_name: req.placement_group.clone().filter(|g| !g.is_empty()),
+                    partition_number: req.partition_number,
+                    tenancy: req.tenancy.clone().unwrap_or_else(|| "default".into()),
+                    host_id: req.host_id.clone(),
+                    affinity: req.affinity.clone(),
+                },
+                ebs_optimized: req.ebs_optimized.unwrap_or(ebs_default),
+                monitoring: req.monitoring,
+                client_token: client_token.clone(),
+                eni_id: self.rng.resource_id("eni"),
+                attachment_id: self.rng.resource_id("eni-attach"),
+                mac,
+                volume_id: self.rng.resource_id("vol"),
+                shutdown_behavior: req.shutdown_behavior.clone().unwrap_or_else(|| "stop".into()),
+                disable_api_termination: req.disable_api_termination,
+                boots: 0,
+                checks_ok_at: None,
+                sshd_ready_at: None,
+                generation: 0,
+                fs,
+            };
+            self.compute.insert(inst);
+            let boot = self.rng.between(timing::BOOT.0, timing::BOOT.1);
+            self.schedule(boot, &id, EventKind::BootComplete, 0);
+            ids.push(id);
+        }
+        if ids.is_empty() {
+            return Err(Ec2Error::new(
+                "InsufficientInstanceCapacity",
+                format!("We currently do not have sufficient {type_name} capacity in the Availability Zone you requested ({az_name}). Our system will be working on provisioning additional capacity."),
+            ));
+        }
+        if req.user_data.is_some() {
+            self.note("user data is stored with the instance (see describe-instance-attribute); running it at boot with cloud-init is not simulated yet.");
+        }
+        if req.tenancy.as_deref() == Some("dedicated") {
+            self.note("tenancy 'dedicated' is recorded, but dedicated hardware is not simulated yet: the instance shares hosts like default tenancy.");
+        }
+        self.bump();
+        Ok((reservation_id, ids))
+    }
+
+    fn metadata_options(&self, req: &MetadataOptionsRequest, ami_imds: Option<&str>) -> Result<MetadataOptions, Ec2Error> {
+        let v2 = ami_imds == Some("v2.0");
+        let pick = |v: &Option<String>, allowed: &[&str], default: &str, param: &str| -> Result<String, Ec2Error> {
+            match v {
+                Some(x) if allowed.contains(&x.as_str()) => Ok(x.clone()),
+                Some(x) => Err(Ec2Error::invalid_value(x, param)),
+                None => Ok(default.to_string()),
+            }
+        };
+        let hop = match req.hop_limit {
+            Some(h) if (1..=64).contains(&h) => h as u32,
+            Some(h) => return Err(Ec2Error::new("InvalidParameterValue", format!("The HttpPutResponseHopLimit value {h} is invalid. Specify a value between 1 and 64."))),
+            None => if v2 { 2 } else { 1 },
+        };
+        Ok(MetadataOptions {
+            http_tokens: pick(&req.http_tokens, &["optional", "required"], if v2 { "required" } else { "optional" }, "HttpTokens")?,
+            hop_limit: hop,
+            http_endpoint: pick(&req.http_endpoint, &["enabled", "disabled"], "enabled", "HttpEndpoint")?,
+            http_protocol_ipv6: pick(&req.http_protocol_ipv6, &["enabled", "disabled"], "disabled", "HttpProtocolIpv6")?,
+            instance_metadata_tags: pick(&req.instance_metadata_tags, &["enabled", "disabled"], "disabled", "InstanceMetadataTags")?,
+        })
+    }
+
+    pub fn start_instances(&mut self, ids: &[String]) -> Result<Vec<StateChange>, Ec2Error> {
+        check_instance_ids(self, ids)?;
+        for id in ids {
+            let st = self.compute.get(id).map(|i| i.state).unwrap_or(State::Terminated);
+            if !matches!(st, State::Stopped | State::Pending | State::Running) {
+                return Err(Ec2Error::incorrect_state(id, "started"));
+            }
+        }
+        // Capacity for every stopped one, before changing anything.
+        let mut plan = Vec::new();
+        let mut reserved: BTreeMap<usize, u32> = BTreeMap::new();
+        for id in ids {
+            let Some(inst) = self.compute.get(id) else { continue };
+            if inst.state != State::Stopped {
+                continue;
+            }
+            let (az, family, units, last) = (inst.az(), inst.family(), inst.units(), inst.last_host);
+            let candidates: Vec<usize> = self
+                .hardware
+                .candidates(az, &family, units)
+                .into_iter()
+                .filter(|h| self.hardware.hosts[*h].free_units() >= units + reserved.get(h).copied().unwrap_or(0))
+                .collect();
+            let preferred: Vec<usize> = candidates.iter().copied().filter(|h| Some(*h) != last).collect();
+            let pool = if preferred.is_empty() { candidates } else { preferred };
+            let Some(i) = self.rng.pick(&pool) else {
+                let t = inst.instance_type.clone();
+                return Err(Ec2Error::new(
+                    "InsufficientInstanceCapacity",
+                    format!("Insufficient capacity to start instance '{id}': we currently do not have sufficient {t} capacity in the Availability Zone ({}). Our system will be working on provisioning additional capacity. You can try again later.", catalog::azs()[az].name),
+                ));
+            };
+            *reserved.entry(pool[i]).or_default() += units;
+            plan.push((id.clone(), pool[i], units));
+        }
+        let mut out = Vec::new();
+        for id in ids {
+            let Some(prev) = self.compute.get(id).map(|i| i.state) else { continue };
+            if let Some((_, host, units)) = plan.iter().find(|(p, _, _)| p == id) {
+                let (host, units) = (*host, *units);
+                self.hardware.place(host, id, units);
+                let public = if self.compute.get(id).is_some_and(|i| i.wants_public_ip) { Some(self.net.allocate_public_ip(&mut self.rng)) } else { None };
+                let now = self.now();
+                let generation = {
+                    let Some(inst) = self.compute.get_mut(id) else { continue };
+                    inst.host = Some(host);
+                    inst.last_host = Some(host);
+                    inst.public_ip = public;
+                    inst.state = State::Pending;
+                    inst.state_since = now;
+                    inst.launch_time = now;
+                    inst.transition_reason = String::new();
+                    inst.state_reason = Some(("pending".into(), "pending".into()));
+                    inst.checks_ok_at = None;
+                    inst.sshd_ready_at = None;
+                    inst.generation += 1;
+                    inst.generation
+                };
+                let boot = self.rng.between(timing::BOOT.0, timing::BOOT.1);
+                self.schedule(boot, id, EventKind::BootComplete, generation);
+                out.push(StateChange { instance_id: id.clone(), previous: prev, current: State::Pending });
+            } else {
+                out.push(StateChange { instance_id: id.clone(), previous: prev, current: prev });
+            }
+        }
+        self.bump();
+        Ok(out)
+    }
+
+    pub fn stop_instances(&mut self, ids: &[String], force: bool) -> Result<Vec<StateChange>, Ec2Error> {
+        let _ = force;
+        check_instance_ids(self, ids)?;
+        for id in ids {
+            let st = self.compute.get(id).map(|i| i.state).unwrap_or(State::Terminated);
+            if !matches!(st, State::Running | State::Stopping | State::Stopped) {
+                return Err(Ec2Error::incorrect_state(id, "stopped"));
+            }
+        }
+        let mut out = Vec::new();
+        for id in ids {
+            let Some(prev) = self.compute.get(id).map(|i| i.state) else { continue };
+            if prev != State::Running {
+                out.push(StateChange { instance_id: id.clone(), previous: prev, current: prev });
+                continue;
+            }
+            let now = self.now();
+            let generation = self.transition(id, State::Stopping, Some((
+                "Client.UserInitiatedShutdown".into(),
+                "Client.UserInitiatedShutdown: User initiated shutdown".into(),
+            )), Some(format!("User initiated ({})", gmt(now))));
+            let d = self.rng.between(timing::STOP.0, timing::STOP.1);
+            self.schedule(d, id, EventKind::Stopped, generation);
+            out.push(StateChange { instance_id: id.clone(), previous: prev, current: State::Stopping });
+        }
+        self.bump();
+        Ok(out)
+    }
+
+    pub fn terminate_instances(&mut self, ids: &[String]) -> Result<Vec<StateChange>, Ec2Error> {
+        check_instance_ids(self, ids)?;
+        for id in ids {
+            if self.compute.get(id).is_some_and(|i| i.disable_api_termination) {
+                return Err(Ec2Error::new("OperationNotPermitted", format!("The instance '{id}' may not be terminated. Modify its 'disableApiTermination' instance attribute and try again.")));
+            }
+        }
+        let mut out = Vec::new();
+        for id in ids {
+            let Some(prev) = self.compute.get(id).map(|i| i.state) else { continue };
+            if matches!(prev, State::ShuttingDown | State::Terminated) {
+                out.push(StateChange { instance_id: id.clone(), previous: prev, current: prev });
+                continue;
+            }
+            let now = self.now();
+            let generation = self.transition(id, State::ShuttingDown, Some((
+                "Client.UserInitiatedShutdown".into(),
+                "Client.UserInitiatedShutdown: User initiated shutdown".into(),
+            )), Some(format!("User initiated ({})", gmt(now))));
+            let d = if prev == State::Stopped { self.rng.between(2 * SECOND, 8 * SECOND) } else { self.rng.between(timing::TERMINATE.0, timing::TERMINATE.1) };
+            self.schedule(d, id, EventKind::Terminated, generation);
+            out.push(StateChange { instance_id: id.clone(), previous: prev, current: State::ShuttingDown });
+        }
+        self.bump();
+        Ok(out)
+    }
+
+    pub fn reboot_instances(&mut self, ids: &[String]) -> Result<(), Ec2Error> {
+        check_instance_ids(self, ids)?;
+        for id in ids {
+            let st = self.compute.get(id).map(|i| i.state).unwrap_or(State::Terminated);
+            if matches!(st, State::Terminated | State::ShuttingDown) {
+                return Err(Ec2Error::incorrect_state(id, "rebooted"));
+            }
+        }
+        for id in ids {
+            let d = self.rng.between(timing::REBOOT.0, timing::REBOOT.1);
+            let now = self.now();
+            let Some(inst) = self.compute.get_mut(id) else { continue };
+            if inst.state != State::Running {
+                continue; // EC2 accepts and ignores reboots of instances that are not running.
+            }
+            inst.sshd_ready_at = Some(now.plus(d));
+            inst.boots += 1;
+        }
+        self.bump();
+        Ok(())
+    }
+
+    /// Move an instance to `state`, returning its new generation.
+    fn transition(&mut self, id: &str, state: State, reason: Option<(String, String)>, transition: Option<String>) -> u32 {
+        let now = self.now();
+        let Some(inst) = self.compute.get_mut(id) else { return 0 };
+        inst.state = state;
+        inst.state_since = now;
+        inst.state_reason = reason;
+        if let Some(t) = transition {
+            inst.transition_reason = t;
+        }
+        inst.sshd_ready_at = None;
+        inst.generation += 1;
+        inst.generation
+    }
+
+    fn schedule(&mut self, after_ms: u64, id: &str, kind: EventKind, generation: u32) {
+        let at = self.now().plus(after_ms);
+        self.push_event(at, Event { kind, instance: id.to_string(), generation });
+    }
+
+    /// Apply one timed event (called by `World::advance`).
+    pub(crate) fn apply_instance_event(&mut self, ev: Event) {
+        let now = self.now();
+        let Some(inst) = self.compute.get(&ev.instance) else { return };
+        if inst.generation != ev.generation {
+            return; // superseded by a later transition
+        }
+        match ev.kind {
+            EventKind::BootComplete if inst.state == State::Pending => {
+                let sshd = self.rng.between(timing::SSHD_AFTER_RUNNING.0, timing::SSHD_AFTER_RUNNING.1);
+                let checks = self.rng.between(timing::STATUS_CHECKS_AFTER_RUNNING.0, timing::STATUS_CHECKS_AFTER_RUNNING.1);
+                if let Some(inst) = self.compute.get_mut(&ev.instance) {
+                    inst.state = State::Running;
+                    inst.state_since = now;
+                    inst.state_reason = None;
+                    inst.transition_reason = String::new();
+                    inst.boots += 1;
+                    inst.sshd_ready_at = Some(now.plus(sshd));
+                    inst.checks_ok_at = Some(now.plus(checks));
+                }
+            }
+            EventKind::Stopped if inst.state == State::Stopping => {
+                let (host, units, public) = (inst.host, inst.units(), inst.public_ip);
+                if let Some(h) = host {
+                    self.hardware.release(h, &ev.instance, units);
+                }
+                if let Some(ip) = public {
+                    self.net.release_public_ip(ip);
+                }
+                if let Some(inst) = self.compute.get_mut(&ev.instance) {
+                    inst.state = State::Stopped;
+                    inst.state_since = now;
+                    inst.host = None;
+                    inst.public_ip = None;
+                    inst.checks_ok_at = None;
+                }
+            }
+            EventKind::Terminated if inst.state == State::ShuttingDown => {
+                let (host, units, public, subnet, private) = (inst.host, inst.units(), inst.public_ip, inst.subnet, inst.private_ip);
+                if let Some(h) = host {
+                    self.hardware.release(h, &ev.instance, units);
+                }
+                if let Some(ip) = public {
+                    self.net.release_public_ip(ip);
+                }
+                self.net.release_private_ip(subnet, private);
+                let generation = if let Some(inst) = self.compute.get_mut(&ev.instance) {
+                    inst.state = State::Terminated;
+                    inst.state_since = now;
+                    inst.host = None;
+                    inst.public_ip = None;
+                    inst.checks_ok_at = None;
+                    inst.generation += 1;
+                    inst.generation
+                } else {
+                    0
+                };
+                self.schedule(timing::TERMINATED_VISIBLE, &ev.instance, EventKind::Forget, generation);
+            }
+            EventKind::Forget if inst.state == State::Terminated => {
+                self.compute.remove(&ev.instance);
+            }
+            _ => {}
+        }
+    }
+
+    /// Instance status checks: (system, instance) each `ok`/`initializing`/`not-applicable`.
+    pub fn status_checks(&self, inst: &Instance) -> (&'static str, &'static str) {
+        if inst.state != State::Running {
+            return ("not-applicable", "not-applicable");
+        }
+        match inst.checks_ok_at {
+            Some(t) if t <= self.now() => ("ok", "ok"),
+            _ => ("initializing", "initializing"),
+        }
+    }
+}
+
+/// `2026-01-05 09:10:00 GMT`, the form EC2 uses in `StateTransitionReason`.
+pub fn gmt(t: Time) -> String {
+    let iso = t.iso();
+    format!("{} {} GMT", &iso[0..10], &iso[11..19])
+}
+
+fn os_release(os: &str) -> String {
+    if os.contains("Ubuntu") {
+        let ver = if os.contains("22.04") { "22.04" } else { "24.04" };
+        format!("PRETTY_NAME=\"Ubuntu {ver} LTS\"\nNAME=\"Ubuntu\"\nVERSION_ID=\"{ver}\"\nID=ubuntu\nID_LIKE=debian\n")
+    } else if os.contains("Amazon Linux 2023") {
+        "NAME=\"Amazon Linux\"\nVERSION=\"2023\"\nID=\"amzn\"\nID_LIKE=\"fedora\"\nVERSION_ID=\"2023\"\nPRETTY_NAME=\"Amazon Linux 2023\"\n".into()
+    } else {
+        "NAME=\"Amazon Linux\"\nVERSION=\"2\"\nID=\"amzn\"\nID_LIKE=\"centos rhel fedora\"\nVERSION_ID=\"2\"\nPRETTY_NAME=\"Amazon Linux 2\"\n".into()
+    }
+}
+
+/// Small helper so `Option<String>` and `Option<&str>` catalogue fields read the same.
+trait AsDerefStr {
+    fn as_deref_str(&self) -> Option<&str>;
+}
+impl AsDerefStr for Option<String> {
+    fn as_deref_str(&self) -> Option<&str> {
+        self.as_deref()
+    }
+}
+impl AsDerefStr for Option<&str> {
+    fn as_deref_str(&self) -> Option<&str> {
+        *self
+    }
+}
+impl AsDerefStr for Option<&&str> {
+    fn as_deref_str(&self) -> Option<&str> {
+        self.map(|s| *s)
+    }
+}
+
+#[allow(dead_code)]
+const _: u64 = MINUTE;

@@ -1,25 +1,176 @@
 //! The world: every simulated system, one seeded generator and one virtual clock.
+//!
+//! Same seed + same commands = same world: nothing here reads a real clock or real randomness,
+//! and timed work is an event queue on the virtual clock, applied in (time, sequence) order.
+
 use crate::clock::{Time, EPOCH_START_MS};
+use crate::compute::Compute;
 use crate::fs::Fs;
+use crate::hardware::Hardware;
+use crate::net::Net;
 use crate::rng::Rng;
+use std::collections::BTreeMap;
+use std::hash::{Hash, Hasher};
+
+/// The one simulated account (AWS's documentation account number).
+pub const ACCOUNT_ID: &str = "123456789012";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum EventKind {
+    BootComplete,
+    Stopped,
+    Terminated,
+    Forget,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Event {
+    pub kind: EventKind,
+    pub instance: String,
+    /// The instance generation the event was scheduled for; stale events are dropped.
+    pub generation: u32,
+}
 
 #[derive(Clone, Debug)]
 pub struct World {
     pub seed: u64,
     now: Time,
     pub rng: Rng,
+    pub hardware: Hardware,
+    pub net: Net,
+    pub compute: Compute,
+    events: BTreeMap<(Time, u64), Event>,
+    event_seq: u64,
     pub workstation_fs: Fs,
+    /// Plain-language notices for the console to show (e.g. "user data is stored but not run yet").
+    notes: Vec<String>,
+    generation: u64,
 }
 
 impl World {
     pub fn new(seed: u64) -> World {
-        World { seed, now: Time(EPOCH_START_MS), rng: Rng::new(seed), workstation_fs: Fs::linux("learner", "/home/learner") }
+        let mut rng = Rng::new(seed);
+        let net = Net::build(&mut rng);
+        let mut ws = Fs::linux("learner", "/home/learner");
+        ws.mkdir_p("/home/learner/.aws");
+        ws.write(
+            "/home/learner/.aws/config",
+            b"[default]\nregion = us-east-1\noutput = json\n".to_vec(),
+        );
+        let key_id = format!("AKIA{}", rng.string_from(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 16));
+        let secret = rng.string_from(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", 40);
+        ws.write(
+            "/home/learner/.aws/credentials",
+            format!("[default]\naws_access_key_id = {key_id}\naws_secret_access_key = {secret}\n").into_bytes(),
+        );
+        World {
+            seed,
+            now: Time(EPOCH_START_MS),
+            rng,
+            hardware: Hardware::build(),
+            net,
+            compute: Compute::default(),
+            events: BTreeMap::new(),
+            event_seq: 0,
+            workstation_fs: ws,
+            notes: Vec::new(),
+            generation: 0,
+        }
     }
+
     pub fn now(&self) -> Time {
         self.now
     }
+
+    pub fn account_id(&self) -> &'static str {
+        ACCOUNT_ID
+    }
+
     /// Move the virtual clock forward by `ms`, running every event that falls due, in order.
     pub fn advance(&mut self, ms: u64) {
-        self.now = self.now.plus(ms);
+        let target = self.now.plus(ms);
+        self.advance_to(target);
+    }
+
+    pub fn advance_to(&mut self, target: Time) {
+        while let Some((&(at, seq), _)) = self.events.first_key_value() {
+            if at > target {
+                break;
+            }
+            let Some(ev) = self.events.remove(&(at, seq)) else { break };
+            if at > self.now {
+                self.now = at;
+            }
+            self.apply_instance_event(ev);
+            self.generation += 1;
+        }
+        if target > self.now {
+            self.now = target;
+        }
+    }
+
+    /// When the next timed event falls due, if any.
+    pub fn next_event_at(&self) -> Option<Time> {
+        self.events.first_key_value().map(|(&(t, _), _)| t)
+    }
+
+    pub(crate) fn push_event(&mut self, at: Time, ev: Event) {
+        self.event_seq += 1;
+        self.events.insert((at, self.event_seq), ev);
+    }
+
+    pub(crate) fn note(&mut self, text: &str) {
+        if !self.notes.iter().any(|n| n == text) {
+            self.notes.push(text.to_string());
+        }
+    }
+
+    /// Take the notices produced since the last call.
+    pub fn take_notes(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.notes)
+    }
+
+    /// Mark that something visible changed.
+    pub fn bump(&mut self) {
+        self.generation += 1;
+    }
+
+    /// Changes whenever anything visible may have changed.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// The value of an SSM parameter the world knows (public parameters for now).
+    pub fn ssm_parameter_value(&self, name: &str) -> Option<String> {
+        crate::catalog::public_parameter(name).map(|v| v.to_string())
+    }
+
+    /// A digest of the whole state: clock, generator position, every system. Equal worlds hash equal.
+    pub fn state_hash(&self) -> u64 {
+        let mut h = Fnv(0xcbf2_9ce4_8422_2325);
+        self.seed.hash(&mut h);
+        self.now.hash(&mut h);
+        self.rng.word_pos().hash(&mut h);
+        self.hardware.hash(&mut h);
+        self.net.hash(&mut h);
+        self.compute.hash(&mut h);
+        self.events.hash(&mut h);
+        self.workstation_fs.hash(&mut h);
+        h.finish()
+    }
+}
+
+/// FNV-1a: a hasher whose output never changes between runs, platforms or Rust releases.
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 ^= *b as u64;
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
     }
 }

@@ -1,43 +1,338 @@
 //! The console: the learner's terminal. The only module that knows about text.
+//!
+//! A [`Lab`] owns the [`World`] and a stack of login sessions: the workstation at the bottom, and
+//! an instance on top after `lab connect` or `ssh`. Each line goes to the shell of the top session;
+//! the shell calls back into [`Machine`] for the commands the lab provides (`aws`, `lab`, `ssh`,
+//! `curl`, `help`).
+
 pub mod aws;
+mod lab;
 pub mod shell;
+mod ssh;
 
 pub use shell::Output;
 use crate::clock::Time;
+use crate::fs::Fs;
 use crate::world::World;
+use shell::{CmdOut, Invocation, Shell, System};
+
+/// Where a session runs.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Place {
+    Workstation,
+    Instance(String),
+}
+
+#[derive(Clone, Debug)]
+struct Session {
+    place: Place,
+    shell: Shell,
+    /// How the learner got here: the address typed after `ssh`, or the instance id for `lab connect`.
+    via: String,
+    /// The instance's boot count when the session opened; a reboot ends the session.
+    boots: u32,
+}
+
+/// What a command asked the console to do once the current line has finished.
+#[derive(Clone, Debug)]
+pub(crate) enum Action {
+    /// Open a shell on an instance as `user`; `via` is what to name in "Connection to … closed".
+    Connect { instance: String, user: String, via: String },
+    Reset,
+}
 
 pub struct Lab {
     world: World,
+    sessions: Vec<Session>,
+    /// Every complete input run so far: with the seed, this is the whole state.
+    history: Vec<String>,
 }
+
+pub const WORKSTATION_USER: &str = "learner";
+pub const WORKSTATION_HOME: &str = "/home/learner";
+pub const WORKSTATION_HOSTNAME: &str = "workstation";
 
 impl Lab {
     pub fn new(seed: u64) -> Lab {
-        Lab { world: World::new(seed) }
+        Lab { world: World::new(seed), sessions: vec![workstation_session()], history: Vec::new() }
     }
+
     /// Run a complete command (possibly several lines) where the learner currently is.
     pub fn run(&mut self, input: &str) -> Output {
-        let _ = input;
-        Output::default()
+        self.history.push(input.to_string());
+        let mut pre_err = String::new();
+        self.drop_dead_session(&mut pre_err);
+        let mut actions = Vec::new();
+        let top = self.sessions.len() - 1;
+        let place = self.sessions[top].place.clone();
+        let mut out = {
+            let (world, sessions) = (&mut self.world, &mut self.sessions);
+            let session = &mut sessions[top];
+            let mut m = Machine { world, place: &place, actions: &mut actions };
+            session.shell.run(input, &mut m)
+        };
+        if !pre_err.is_empty() {
+            out.stderr = format!("{pre_err}{}", out.stderr);
+        }
+        // `exit` on an instance closes the connection; on the workstation there is nowhere to go.
+        if self.sessions[top].shell.exit_requested {
+            self.sessions[top].shell.exit_requested = false;
+            if top > 0 {
+                let s = self.sessions.pop();
+                if let Some(s) = s {
+                    out.stdout.push_str("logout\n");
+                    out.stderr.push_str(&format!("Connection to {} closed.\n", s.via));
+                }
+            } else {
+                out.stderr.push_str("ec2lab: this is your workstation, there is nothing to log out of (try `lab reset` to start over).\n");
+            }
+        }
+        for a in actions {
+            match a {
+                Action::Connect { instance, user, via } => {
+                    let Some(inst) = self.world.compute.get(&instance) else { continue };
+                    let hostname = inst.short_hostname();
+                    let home = if user == "root" { "/root".to_string() } else { format!("/home/{user}") };
+                    let banner = lab::banner(inst);
+                    let boots = inst.boots;
+                    let mut sh = Shell::new(&user, &home, &hostname);
+                    sh.cwd = home;
+                    out.stdout.push_str(&banner);
+                    self.sessions.push(Session { place: Place::Instance(instance), shell: sh, via, boots });
+                }
+                Action::Reset => {
+                    let seed = self.world.seed;
+                    self.world = World::new(seed);
+                    self.sessions = vec![workstation_session()];
+                    self.history.clear();
+                }
+            }
+        }
+        for n in self.world.take_notes() {
+            out.stderr.push_str(&format!("ec2lab: note: {n}\n"));
+        }
+        self.world.bump();
+        out
     }
-    /// `[learner@workstation ~]$ ` or `[ec2-user@ip-172-31-5-9 ~]$ `.
+
+    /// If the instance under the current session stopped, terminated or rebooted, the connection
+    /// is gone: say so the way ssh does and fall back to the session below.
+    fn drop_dead_session(&mut self, err: &mut String) {
+        while self.sessions.len() > 1 {
+            let s = &self.sessions[self.sessions.len() - 1];
+            let Place::Instance(id) = &s.place else { break };
+            let alive = self.world.compute.get(id).is_some_and(|i| i.state == crate::compute::State::Running && i.boots == s.boots);
+            if alive {
+                break;
+            }
+            err.push_str(&format!("Connection to {} closed by remote host.\nConnection to {} closed.\n", s.via, s.via));
+            self.sessions.pop();
+        }
+    }
+
+    /// Run a script: split it into complete top-level commands (a command may span lines) and run
+    /// each in turn, as a terminal would. Returns each command's text with its output.
+    pub fn run_script(&mut self, src: &str) -> Vec<(String, Output)> {
+        split_commands(src).into_iter().map(|c| {
+            let o = self.run(&c);
+            (c, o)
+        }).collect()
+    }
+
+    /// `[learner@workstation ~]$ ` or `[ec2-user@ip-172-31-5-9 ~]$ ` (Ubuntu: `ubuntu@ip-…:~$ `).
     pub fn prompt(&self) -> String {
-        "[learner@workstation ~]$ ".into()
+        let s = &self.sessions[self.sessions.len() - 1];
+        let host = match &s.place {
+            Place::Workstation => WORKSTATION_HOSTNAME.to_string(),
+            Place::Instance(id) => self.world.compute.get(id).map(|i| i.short_hostname()).unwrap_or_else(|| "localhost".into()),
+        };
+        let dir = if s.shell.cwd == s.shell.home {
+            "~".to_string()
+        } else if s.shell.cwd == "/" {
+            "/".to_string()
+        } else {
+            crate::fs::file_name(&s.shell.cwd).to_string()
+        };
+        let sigil = if s.shell.user == "root" { '#' } else { '$' };
+        let ubuntu = matches!(&s.place, Place::Instance(id) if self.world.compute.get(id).is_some_and(|i| i.default_user() == "ubuntu"));
+        if ubuntu {
+            let full = if s.shell.cwd == s.shell.home { "~".to_string() } else if let Some(r) = s.shell.cwd.strip_prefix(&format!("{}/", s.shell.home)) { format!("~/{r}") } else { s.shell.cwd.clone() };
+            format!("{}@{}:{}{} ", s.shell.user, host, full, sigil)
+        } else {
+            format!("[{}@{} {}]{} ", s.shell.user, host, dir, sigil)
+        }
     }
+
+    /// Where the learner is: the workstation or an instance id.
+    pub fn place(&self) -> &Place {
+        &self.sessions[self.sessions.len() - 1].place
+    }
+
     /// True when an interactive terminal should read another line before running `input`.
     pub fn needs_more_input(input: &str) -> bool {
         shell::needs_more_input(input)
     }
+
     pub fn world(&self) -> &World {
         &self.world
     }
+
+    pub fn seed(&self) -> u64 {
+        self.world.seed
+    }
+
+    /// Move the virtual clock (the UI's live clock; console commands use `sleep` or `lab advance`).
     pub fn advance(&mut self, ms: u64) {
         self.world.advance(ms)
     }
+
     pub fn now(&self) -> Time {
         self.world.now()
     }
+
     /// Bumped whenever anything visible may have changed (commands, clock events).
     pub fn generation(&self) -> u64 {
-        0
+        self.world.generation()
+    }
+
+    /// The inputs run so far, in order.
+    pub fn history(&self) -> &[String] {
+        &self.history
+    }
+
+    /// A digest of the world and the sessions, for determinism checks.
+    pub fn state_hash(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        self.world.state_hash().hash(&mut h);
+        for s in &self.sessions {
+            s.place.hash(&mut h);
+            s.shell.hash(&mut h);
+        }
+        h.finish()
+    }
+}
+
+/// Split console input into complete commands, line by line, the way an interactive terminal
+/// reads them: a line that leaves a quote, here-document or `\\` open continues into the next.
+/// Blank lines between commands are dropped.
+pub fn split_commands(src: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut pending = String::new();
+    for line in src.lines() {
+        if !pending.is_empty() {
+            pending.push('\n');
+        }
+        pending.push_str(line);
+        if shell::needs_more_input(&pending) {
+            continue;
+        }
+        if !pending.trim().is_empty() {
+            out.push(std::mem::take(&mut pending));
+        } else {
+            pending.clear();
+        }
+    }
+    if !pending.trim().is_empty() {
+        out.push(pending);
+    }
+    out
+}
+
+fn workstation_session() -> Session {
+    Session {
+        place: Place::Workstation,
+        shell: Shell::new(WORKSTATION_USER, WORKSTATION_HOME, WORKSTATION_HOSTNAME),
+        via: String::new(),
+        boots: 0,
+    }
+}
+
+/// The machine a shell runs on, as the shell sees it.
+pub(crate) struct Machine<'a> {
+    pub world: &'a mut World,
+    pub place: &'a Place,
+    pub actions: &'a mut Vec<Action>,
+}
+
+impl Machine<'_> {
+    pub fn on_instance(&self) -> Option<&str> {
+        match self.place {
+            Place::Instance(id) => Some(id),
+            Place::Workstation => None,
+        }
+    }
+    pub fn fs_ref(&self) -> &Fs {
+        match self.place {
+            Place::Instance(id) => match self.world.compute.get(id) {
+                Some(i) => &i.fs,
+                None => &self.world.workstation_fs,
+            },
+            Place::Workstation => &self.world.workstation_fs,
+        }
+    }
+}
+
+impl System for Machine<'_> {
+    fn fs(&mut self) -> &mut Fs {
+        let Machine { world, place, .. } = self;
+        if let Place::Instance(id) = place {
+            if world.compute.get(id).is_some() {
+                return &mut world.compute.get_mut(id).expect("checked above").fs;
+            }
+        }
+        &mut world.workstation_fs
+    }
+
+    fn external(&mut self, inv: &Invocation) -> Option<CmdOut> {
+        let name = inv.argv.first().map(String::as_str).unwrap_or("");
+        let name = name.rsplit('/').next().unwrap_or(name);
+        Some(match name {
+            "aws" => self.aws(inv),
+            "lab" => lab::run(self, inv),
+            "help" => CmdOut::ok(lab::general_help(self.on_instance().is_some())),
+            "ssh" => ssh::ssh(self, inv),
+            "curl" => ssh::curl(self, inv),
+            "ping" => ssh::ping(self, inv),
+            _ => return None,
+        })
+    }
+
+    fn now_millis(&self) -> u64 {
+        self.world.now().0
+    }
+
+    fn sleep(&mut self, millis: u64) {
+        self.world.advance(millis);
+    }
+
+    fn hostname(&self) -> String {
+        match self.place {
+            Place::Workstation => WORKSTATION_HOSTNAME.into(),
+            Place::Instance(id) => self.world.compute.get(id).map(|i| format!("{}.ec2.internal", i.short_hostname())).unwrap_or_else(|| "localhost".into()),
+        }
+    }
+}
+
+impl Machine<'_> {
+    fn aws(&mut self, inv: &Invocation) -> CmdOut {
+        // The CLI reads `file://` arguments; fetch them from this machine's filesystem first, so the
+        // CLI can hold the world mutably while it runs.
+        let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+        for a in inv.argv.iter().skip(1) {
+            for prefix in ["fileb://", "file://"] {
+                if let Some(pos) = a.find(prefix) {
+                    let path = &a[pos + prefix.len()..];
+                    let full = Fs::resolve(inv.cwd, path);
+                    if let Some(data) = self.fs_ref().read(&full) {
+                        files.push((path.to_string(), data.to_vec()));
+                    }
+                    break;
+                }
+            }
+        }
+        let read = |p: &str| files.iter().find(|(k, _)| k == p).map(|(_, v)| v.clone());
+        let ctx = aws::AwsContext { on_instance: self.on_instance().is_some() };
+        aws::run(self.world, inv, &read, &ctx)
     }
 }

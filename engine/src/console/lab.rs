@@ -1,0 +1,139 @@
+//! `lab`: commands that drive the simulation itself (not part of AWS), and `help`.
+
+use super::shell::{CmdOut, Invocation};
+use super::{Action, Machine};
+use crate::clock::{fmt_duration, parse_duration, EPOCH_START_MS};
+use crate::compute::{Instance, State};
+
+pub const LAB_HELP: &str = "\
+lab: drive the simulation (these commands do not exist in AWS)
+
+  lab clock               show the virtual time and how long the lab has run
+  lab advance DURATION    move the virtual clock forward, e.g. 30s, 10m, 2h, 1h30m
+  lab connect INSTANCE-ID open a shell on a running instance (like the EC2 console's
+                          Connect button); `exit` brings you back
+  lab reset               throw this world away and start again from the same seed
+  lab seed                show the seed this world was built from
+  lab help                this text
+
+Time only moves when you move it: `lab advance`, `sleep`, `aws ec2 wait …`, or the
+play button in the browser.
+";
+
+pub fn general_help(on_instance: bool) -> String {
+    let mut s = String::from(
+        "\
+ec2lab: a simulated AWS account (123456789012) in us-east-1, with a virtual clock.
+
+You are on your workstation: a Linux shell with the AWS CLI v2 configured as an
+administrator. What is simulated so far:
+
+  aws ec2 …   instances (run, describe, start, stop, reboot, terminate, status
+              checks, waiters), instance types, AZs, regions, AMIs, key pairs,
+              security groups, the default VPC and subnets, tags
+  aws ssm …   get-parameter(s) for AWS's public AMI parameters
+  ssh         ssh -i KEY.pem ec2-user@PUBLIC-IP, subject to key, security group
+              and instance state, as in AWS
+  lab …       drive the simulation: lab help
+  shell       bash syntax (quotes, variables, $(…), pipes, &&, ||, redirections,
+              here-documents) with everyday commands: echo printf cat ls mkdir rm
+              cp mv touch head tail wc grep tr cut sort uniq base64 sleep date env
+              whoami hostname chmod jq …
+
+Not simulated yet (the console says so when you reach them): the instance
+metadata service and user data execution, IAM roles and instance profiles,
+Parameter Store for your own parameters, CloudWatch, placement groups and
+Dedicated Hosts.
+
+Try:
+  aws ec2 run-instances --image-id resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64 --instance-type t3.micro
+  aws ec2 describe-instances --query 'Reservations[].Instances[].[InstanceId,State.Name]' --output table
+  lab advance 1m
+",
+    );
+    if on_instance {
+        s.push_str("\nYou are on an instance now: `exit` returns to your workstation.\n");
+    }
+    s
+}
+
+pub fn run(m: &mut Machine, inv: &Invocation) -> CmdOut {
+    let args: Vec<&str> = inv.argv.iter().skip(1).map(String::as_str).collect();
+    match args.as_slice() {
+        [] | ["help"] | ["--help"] | ["-h"] => CmdOut::ok(LAB_HELP),
+        ["clock"] => {
+            let now = m.world.now();
+            let since = now.0.saturating_sub(EPOCH_START_MS);
+            let next = match m.world.next_event_at() {
+                Some(t) => format!("\nnext scheduled event in {}", fmt_duration(t.0.saturating_sub(now.0))),
+                None => String::new(),
+            };
+            CmdOut::ok(format!("{}  ({} since the lab started){}\n", now.iso(), fmt_duration(since), next))
+        }
+        ["advance", d] => match parse_duration(d) {
+            Some(ms) if ms <= 30 * crate::clock::DAY => {
+                let before = snapshot(m);
+                m.world.advance(ms);
+                let mut out = String::new();
+                for (id, name, old) in before {
+                    if let Some(i) = m.world.compute.get(&id) {
+                        if i.state != old {
+                            out.push_str(&format!("{}{}: {} -> {}\n", id, name, old.name(), i.state.name()));
+                        }
+                    }
+                }
+                out.push_str(&format!("{}\n", m.world.now().iso()));
+                CmdOut::ok(out)
+            }
+            Some(_) => CmdOut::err(1, "lab: advance: at most 30d at a time\n"),
+            None => CmdOut::err(2, format!("lab: advance: invalid duration '{d}' (try 30s, 10m, 2h or 1h30m)\n")),
+        },
+        ["advance"] => CmdOut::err(2, "lab: advance: missing DURATION (try `lab advance 1m`)\n"),
+        ["connect", id] => connect(m, id),
+        ["connect"] => CmdOut::err(2, "lab: connect: missing INSTANCE-ID\n"),
+        ["reset"] => {
+            m.actions.push(Action::Reset);
+            CmdOut::ok(format!("A fresh world from seed {}. Your workstation is as new.\n", m.world.seed))
+        }
+        ["seed"] => CmdOut::ok(format!("{}\n", m.world.seed)),
+        [other, ..] => CmdOut::err(2, format!("lab: unknown command '{other}'\n\n{LAB_HELP}")),
+    }
+}
+
+fn snapshot(m: &Machine) -> Vec<(String, String, State)> {
+    m.world
+        .compute
+        .iter()
+        .map(|i| (i.id.clone(), i.name_tag().map(|n| format!(" ({n})")).unwrap_or_default(), i.state))
+        .collect()
+}
+
+fn connect(m: &mut Machine, id: &str) -> CmdOut {
+    if m.on_instance().is_some() {
+        return CmdOut::err(1, "lab: connect works from your workstation: `exit` first\n");
+    }
+    let Some(inst) = m.world.compute.get(id) else {
+        return CmdOut::err(1, format!("lab: connect: no instance '{id}' in this account\n"));
+    };
+    if inst.state != State::Running {
+        return CmdOut::err(1, format!("lab: connect: {id} is {}; it must be running to connect\n", inst.state.name()));
+    }
+    if !inst.sshd_ready(m.world.now()) {
+        return CmdOut::err(1, format!("lab: connect: {id} is still booting; try again in a few seconds (`lab advance 15s`)\n"));
+    }
+    let user = inst.default_user();
+    m.actions.push(Action::Connect { instance: id.to_string(), user, via: id.to_string() });
+    CmdOut::ok("")
+}
+
+/// What the instance prints at login (Amazon Linux's or Ubuntu's message of the day).
+pub fn banner(inst: &Instance) -> String {
+    let os = crate::catalog::image(&inst.image_id).map(|a| a.os_name).unwrap_or("Amazon Linux 2023");
+    if os.contains("Ubuntu") {
+        format!("Welcome to {os} (GNU/Linux x86_64)\n\n * Documentation:  https://help.ubuntu.com\n\n")
+    } else if os.contains("Amazon Linux 2023") {
+        "   ,     #_\n   ~\\_  ####_        Amazon Linux 2023\n  ~~  \\_#####\\\n  ~~     \\###|\n  ~~       \\#/ ___   https://aws.amazon.com/linux/amazon-linux-2023\n   ~~       V~' '->\n    ~~~         /\n      ~~._.   _/\n         _/ _/\n       _/m/'\n".into()
+    } else {
+        "   ,     #_\n   ~\\_  ####_        Amazon Linux 2\n  ~~  \\_#####\\\n  ~~     \\###|       AL2 End of Life is 2026-06-30.\n  ~~       \\#/ ___\n   ~~       V~' '->\n    ~~~         /\n      ~~._.   _/\n         _/ _/\n       _/m/'\n".into()
+    }
+}

@@ -1,0 +1,326 @@
+//! Reaching instances over the (simulated) network: `ssh`, a small `curl`, `ping`.
+//!
+//! What decides the outcome is what decides it in AWS: the instance's state, whether it has a
+//! public address, its security groups (from the workstation's public IP), the key pair, the
+//! key file's permissions and the AMI's login user.
+
+use super::shell::{CmdOut, Invocation};
+use super::{Action, Machine};
+use crate::clock::SECOND;
+use crate::compute::{Instance, State};
+use crate::fs::Fs;
+use crate::net::{self, WORKSTATION_IP};
+
+/// Linux gives up on an unanswered TCP connect after about two minutes.
+const TCP_CONNECT_TIMEOUT_MS: u64 = 127 * SECOND;
+
+/// How a destination looks from where the command runs.
+enum Target<'a> {
+    Instance(&'a Instance),
+    /// An address nobody answers (a private address from outside the VPC, an unknown public IP).
+    Silent,
+    Unresolvable,
+    Metadata,
+}
+
+fn resolve<'a>(m: &'a Machine, host: &str) -> Target<'a> {
+    let on_instance = m.on_instance().is_some();
+    if host == "169.254.169.254" || host == "instance-data" || host == "instance-data.ec2.internal" || host == "[fd00:ec2::254]" {
+        return Target::Metadata;
+    }
+    let ip = if let Some(ip) = net::parse_ip(host) {
+        Some(ip)
+    } else if let Some(rest) = host.strip_prefix("ec2-").and_then(|h| h.strip_suffix(".compute-1.amazonaws.com")) {
+        net::parse_ip(&rest.replace('-', "."))
+    } else if let Some(rest) = host.strip_prefix("ip-").and_then(|h| h.strip_suffix(".ec2.internal")) {
+        // Private names resolve only inside the VPC.
+        if on_instance { net::parse_ip(&rest.replace('-', ".")) } else { None }
+    } else {
+        None
+    };
+    let Some(ip) = ip else { return Target::Unresolvable };
+    for i in m.world.compute.iter() {
+        if i.public_ip == Some(ip) {
+            return Target::Instance(i);
+        }
+        if on_instance && i.private_ip == ip && i.state != State::Terminated {
+            return Target::Instance(i);
+        }
+    }
+    Target::Silent
+}
+
+/// Can a TCP connection to `port` reach the instance? `Err(true)` = silently dropped (timeout),
+/// `Err(false)` = refused.
+fn tcp_reaches(m: &Machine, inst: &Instance, port: u16) -> Result<(), bool> {
+    if inst.state != State::Running {
+        return Err(true);
+    }
+    let allowed = match m.on_instance().and_then(|id| m.world.compute.get(id)) {
+        None => m.world.net.workstation_allowed(&inst.security_groups, port),
+        Some(src) => inst.security_groups.iter().filter_map(|g| m.world.net.sg(g)).any(|g| {
+            g.ingress.iter().any(|r| r.allows("tcp", port, Some(src.private_ip), &src.security_groups))
+        }),
+    };
+    if !allowed {
+        return Err(true);
+    }
+    Ok(())
+}
+
+fn timeout_ms(opts: &[String]) -> u64 {
+    for o in opts {
+        if let Some(v) = o.strip_prefix("ConnectTimeout=") {
+            if let Ok(n) = v.trim().parse::<u64>() {
+                return n.min(3600) * SECOND;
+            }
+        }
+    }
+    TCP_CONNECT_TIMEOUT_MS
+}
+
+const SSH_USAGE: &str = "usage: ssh [-46AaCfGgKkMNnqsTtVvXxYy] [-B bind_interface] [-b bind_address]\n           [-c cipher_spec] [-D [bind_address:]port] [-E log_file]\n           [-e escape_char] [-F configfile] [-I pkcs11] [-i identity_file]\n           [-J destination] [-L address] [-l login_name] [-m mac_spec]\n           [-O ctl_cmd] [-o option] [-P tag] [-p port] [-R address]\n           [-S ctl_path] [-W host:port] [-w local_tun[:remote_tun]]\n           destination [command [argument ...]]\n";
+
+pub fn ssh(m: &mut Machine, inv: &Invocation) -> CmdOut {
+    let mut identities: Vec<String> = Vec::new();
+    let mut opts: Vec<String> = Vec::new();
+    let mut login: Option<String> = None;
+    let mut port: u16 = 22;
+    let mut dest: Option<String> = None;
+    let mut command: Vec<String> = Vec::new();
+    let args = &inv.argv[1..];
+    let mut i = 0;
+    while i < args.len() {
+        let a = &args[i];
+        if dest.is_some() {
+            command.push(a.clone());
+            i += 1;
+            continue;
+        }
+        match a.as_str() {
+            "-i" | "-o" | "-l" | "-p" | "-F" | "-E" | "-J" | "-L" | "-R" | "-D" | "-b" | "-c" | "-m" | "-W" => {
+                let Some(v) = args.get(i + 1) else {
+                    return CmdOut::err(255, format!("ssh: option requires an argument -- {}\n{SSH_USAGE}", &a[1..]));
+                };
+                match a.as_str() {
+                    "-i" => identities.push(v.clone()),
+                    "-o" => opts.push(v.clone()),
+                    "-l" => login = Some(v.clone()),
+                    "-p" => match v.parse() {
+                        Ok(p) => port = p,
+                        Err(_) => return CmdOut::err(255, format!("Bad port '{v}'\n")),
+                    },
+                    _ => {}
+                }
+                i += 2;
+            }
+            s if s.starts_with("-i") && s.len() > 2 => {
+                identities.push(s[2..].to_string());
+                i += 1;
+            }
+            s if s.starts_with('-') && s.len() > 1 => {
+                i += 1; // -v, -t, -T, -q, -A, -4 …: accepted, no effect here
+            }
+            _ => {
+                dest = Some(a.clone());
+                i += 1;
+            }
+        }
+    }
+    let Some(dest) = dest else { return CmdOut::err(255, SSH_USAGE) };
+    let (user, host) = match dest.split_once('@') {
+        Some((u, h)) => (u.to_string(), h.to_string()),
+        None => (login.clone().unwrap_or_else(|| inv.env.get("USER").cloned().unwrap_or_else(|| "learner".into())), dest.clone()),
+    };
+    let user = login.unwrap_or(user);
+    let mut err = String::new();
+    let inst = match resolve(m, &host) {
+        Target::Unresolvable => return CmdOut::err(255, format!("ssh: Could not resolve hostname {host}: Name or service not known\n")),
+        Target::Metadata | Target::Silent => {
+            m.world.advance(timeout_ms(&opts));
+            return CmdOut::err(255, format!("ssh: connect to host {host} port {port}: Connection timed out\n"));
+        }
+        Target::Instance(i) => i,
+    };
+    match tcp_reaches(m, inst, port) {
+        Err(_) => {
+            m.world.advance(timeout_ms(&opts));
+            return CmdOut::err(255, format!("ssh: connect to host {host} port {port}: Connection timed out\n"));
+        }
+        Ok(()) => {}
+    }
+    if port != 22 || !inst.sshd_ready(m.world.now()) {
+        return CmdOut::err(255, format!("ssh: connect to host {host} port {port}: Connection refused\n"));
+    }
+    let inst_id = inst.id.clone();
+    let key_name = inst.key_name.clone();
+    let login_user = inst.default_user();
+    let home = inv.env.get("HOME").cloned().unwrap_or_else(|| "/home/learner".into());
+
+    // Host key: accept new hosts and remember them, as `StrictHostKeyChecking=accept-new` does.
+    let known = format!("{home}/.ssh/known_hosts");
+    let already = m.fs_ref().read(&known).is_some_and(|d| String::from_utf8_lossy(d).lines().any(|l| l.split(' ').next() == Some(host.as_str())));
+    if !already {
+        let fs = crate::console::shell::System::fs(m);
+        fs.mkdir_p(&format!("{home}/.ssh"));
+        let _ = fs.append(&known, format!("{host} ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI{}\n", &inst_id[2..]).as_bytes());
+        err.push_str(&format!("Warning: Permanently added '{host}' (ED25519) to the list of known hosts.\n"));
+    }
+
+    // Identity files: those given with -i, else the default names in ~/.ssh.
+    let candidates: Vec<String> = if identities.is_empty() {
+        ["id_rsa", "id_ecdsa", "id_ed25519"].iter().map(|n| format!("{home}/.ssh/{n}")).collect()
+    } else {
+        identities.clone()
+    };
+    let mut key_ok = false;
+    for path in &candidates {
+        let full = if let Some(rest) = path.strip_prefix("~/") { format!("{home}/{rest}") } else { Fs::resolve(inv.cwd, path) };
+        let fs = m.fs_ref();
+        let Some(data) = fs.read(&full) else {
+            if !identities.is_empty() {
+                err.push_str(&format!("Warning: Identity file {path} not accessible: No such file or directory.\n"));
+            }
+            continue;
+        };
+        let mode = fs.mode(&full).unwrap_or(0o644);
+        if mode & 0o077 != 0 {
+            err.push_str(&format!(
+                "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@\n@         WARNING: UNPROTECTED PRIVATE KEY FILE!          @\n@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@\nPermissions 0{:o} for '{path}' are too open.\nIt is required that your private key files are NOT accessible by others.\nThis private key will be ignored.\nLoad key \"{path}\": bad permissions\n",
+                mode & 0o777
+            ));
+            continue;
+        }
+        let text = String::from_utf8_lossy(data).trim().to_string();
+        let matches = key_name
+            .as_ref()
+            .and_then(|k| m.world.net.key_pair(k))
+            .and_then(|k| k.private_pem.as_ref())
+            .is_some_and(|pem| pem.trim() == text);
+        if matches {
+            key_ok = true;
+            break;
+        }
+    }
+    if !key_ok || user != login_user {
+        err.push_str(&format!("{user}@{host}: Permission denied (publickey,gssapi-keyex,gssapi-with-mic).\n"));
+        return CmdOut { stdout: Vec::new(), stderr: err.into_bytes(), code: 255 };
+    }
+    if !command.is_empty() {
+        // Run one command remotely and come back, as `ssh host cmd` does.
+        let line = command.join(" ");
+        let Some(inst) = m.world.compute.get(&inst_id) else { return CmdOut::err(255, err) };
+        let hostname = inst.short_hostname();
+        let mut sh = super::shell::Shell::new(&user, &format!("/home/{user}"), &hostname);
+        let place = super::Place::Instance(inst_id.clone());
+        let mut actions = Vec::new();
+        let out = {
+            let mut remote = Machine { world: m.world, place: &place, actions: &mut actions };
+            sh.run(&line, &mut remote)
+        };
+        return CmdOut { stdout: out.stdout.into_bytes(), stderr: format!("{err}{}", out.stderr).into_bytes(), code: out.exit };
+    }
+    m.actions.push(Action::Connect { instance: inst_id, user, via: host });
+    CmdOut { stdout: Vec::new(), stderr: err.into_bytes(), code: 0 }
+}
+
+/// A small curl: enough to see whether HTTP reaches an instance. The full client (metadata service,
+/// -H, -X, -w …) arrives with the metadata issue.
+pub fn curl(m: &mut Machine, inv: &Invocation) -> CmdOut {
+    let mut url: Option<String> = None;
+    let mut silent = false;
+    let mut max_time: Option<u64> = None;
+    let args = &inv.argv[1..];
+    let mut i = 0;
+    while i < args.len() {
+        let a = args[i].as_str();
+        match a {
+            "-s" | "--silent" | "-sS" | "-S" | "-f" | "-sf" | "-fsSL" | "-sSL" | "-L" | "-i" | "-v" => {
+                silent |= a.contains('s');
+                i += 1;
+            }
+            "-m" | "--max-time" | "--connect-timeout" => {
+                max_time = args.get(i + 1).and_then(|v| v.parse::<f64>().ok()).map(|s| (s * 1000.0) as u64);
+                i += 2;
+            }
+            "-H" | "-X" | "-o" | "-w" | "-d" | "--data" | "--header" | "--request" | "--output" | "--write-out" => i += 2,
+            s if s.starts_with('-') => i += 1,
+            _ => {
+                url = Some(a.to_string());
+                i += 1;
+            }
+        }
+    }
+    let Some(url) = url else {
+        return CmdOut::err(2, "curl: try 'curl --help' or 'curl --manual' for more information\n");
+    };
+    let rest = url.strip_prefix("http://").or_else(|| url.strip_prefix("https://")).unwrap_or(&url);
+    let https = url.starts_with("https://");
+    let hostport = rest.split('/').next().unwrap_or("");
+    let (host, port) = match hostport.rsplit_once(':') {
+        Some((h, p)) if !h.ends_with(']') || h.starts_with('[') => match p.parse::<u16>() {
+            Ok(p) => (h.to_string(), p),
+            Err(_) => return CmdOut::err(3, format!("curl: (3) URL rejected: Port number was not a decimal number between 0 and 65535\n")),
+        },
+        _ => (hostport.to_string(), if https { 443 } else { 80 }),
+    };
+    let fail = |code: i32, msg: String| CmdOut::err(code, if silent { String::new() } else { msg });
+    match resolve(m, &host) {
+        Target::Unresolvable => fail(6, format!("curl: (6) Could not resolve host: {host}\n")),
+        Target::Metadata => {
+            if m.on_instance().is_none() {
+                let t = max_time.unwrap_or(TCP_CONNECT_TIMEOUT_MS);
+                m.world.advance(t);
+                fail(28, format!("curl: (28) Failed to connect to {host} port {port} after {t} ms: Timeout was reached\n"))
+            } else {
+                CmdOut::err(7, "ec2lab: the instance metadata service (169.254.169.254) is not simulated yet.\n")
+            }
+        }
+        Target::Silent => {
+            let t = max_time.unwrap_or(TCP_CONNECT_TIMEOUT_MS);
+            m.world.advance(t);
+            fail(28, format!("curl: (28) Failed to connect to {host} port {port} after {t} ms: Timeout was reached\n"))
+        }
+        Target::Instance(inst) => match tcp_reaches(m, inst, port) {
+            Err(_) => {
+                let t = max_time.unwrap_or(TCP_CONNECT_TIMEOUT_MS);
+                m.world.advance(t);
+                fail(28, format!("curl: (28) Failed to connect to {host} port {port} after {t} ms: Timeout was reached\n"))
+            }
+            Ok(()) => {
+                // Nothing listens yet: web servers arrive with user data and cloud-init.
+                fail(7, format!("curl: (7) Failed to connect to {host} port {port} after 1 ms: Couldn't connect to server\n"))
+            }
+        },
+    }
+}
+
+/// `ping`: ICMP is allowed only by an explicit ICMP rule; otherwise nothing comes back.
+pub fn ping(m: &mut Machine, inv: &Invocation) -> CmdOut {
+    let args: Vec<&String> = inv.argv[1..].iter().filter(|a| !a.starts_with('-')).collect();
+    let count = inv.argv.iter().position(|a| a == "-c").and_then(|p| inv.argv.get(p + 1)).and_then(|c| c.parse::<u32>().ok()).unwrap_or(4).clamp(1, 100);
+    let Some(host) = args.iter().rev().find(|a| a.parse::<u32>().is_err()).map(|s| s.to_string()) else {
+        return CmdOut::err(2, "ping: usage error: Destination address required\n");
+    };
+    let reply = match resolve(m, &host) {
+        Target::Unresolvable => return CmdOut::err(2, format!("ping: {host}: Name or service not known\n")),
+        Target::Instance(i) => {
+            let src = net::parse_ip(WORKSTATION_IP);
+            i.state == State::Running
+                && i.security_groups.iter().filter_map(|g| m.world.net.sg(g)).any(|g| g.ingress.iter().any(|r| r.allows("icmp", 0, src, &[])))
+        }
+        _ => false,
+    };
+    m.world.advance(count as u64 * SECOND);
+    let mut out = format!("PING {host} ({host}) 56(84) bytes of data.\n");
+    if reply {
+        for s in 1..=count {
+            out.push_str(&format!("64 bytes from {host}: icmp_seq={s} ttl=50 time=12.{s} ms\n"));
+        }
+        out.push_str(&format!("\n--- {host} ping statistics ---\n{count} packets transmitted, {count} received, 0% packet loss, time {}ms\n", (count - 1) * 1000));
+        CmdOut::ok(out)
+    } else {
+        out.push_str(&format!("\n--- {host} ping statistics ---\n{count} packets transmitted, 0 received, 100% packet loss, time {}ms\n\n", (count - 1) * 1000));
+        CmdOut { stdout: out.into_bytes(), stderr: Vec::new(), code: 1 }
+    }
+}
