@@ -206,7 +206,6 @@ pub fn ConsolePane(state: AppState) -> impl IntoView {
                         spellcheck="false"
                         autocomplete="off"
                         autocapitalize="off"
-                        autofocus=true
                         aria-label="Command input"
                         prop:value=move || input.get()
                         on:input=move |ev| {

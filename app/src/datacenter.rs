@@ -46,8 +46,18 @@ fn chip_view(c: &InstanceChip) -> impl IntoView + use<> {
         >
             <b class="t">{c.instance_type.clone()}</b>
             " "
-            <span class="l">{c.label.clone()}</span>
+            <span class="l">{short_label(c)}</span>
         </span>
+    }
+}
+
+/// The Name tag, or for unnamed instances the tail of the id (`i-…3f9c2`) so chips stay small.
+fn short_label(c: &InstanceChip) -> String {
+    if c.label == c.id && c.id.len() > 8 {
+        let tail: String = c.id.chars().skip(c.id.chars().count() - 5).collect();
+        format!("…{tail}")
+    } else {
+        c.label.clone()
     }
 }
 

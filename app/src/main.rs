@@ -16,6 +16,8 @@ use crate::state::AppState;
 
 /// Real milliseconds between clock ticks.
 const TICK_MS: u32 = 250;
+/// Longest real-time step the clock takes in one tick.
+const MAX_STEP_MS: f64 = 2_000.0;
 
 #[component]
 fn Header(state: AppState) -> impl IntoView {
@@ -84,12 +86,19 @@ fn Header(state: AppState) -> impl IntoView {
 fn App() -> impl IntoView {
     let state = AppState::new(prefs::seed_from_url());
 
-    // The virtual clock: advance by TICK_MS × speed every TICK_MS while playing.
+    // The virtual clock: every TICK_MS, advance by the real time elapsed × speed while playing.
+    // Real elapsed time (not a fixed step) keeps the clock honest when the browser throttles
+    // timers in a background tab; the cap avoids a huge jump after the laptop slept.
+    let last_tick = StoredValue::new(prefs::now_ms());
     gloo_timers::callback::Interval::new(TICK_MS, move || {
+        let now = prefs::now_ms();
+        let last = last_tick.try_get_value().unwrap_or(now);
+        last_tick.set_value(now);
+        let elapsed = (now - last).clamp(0.0, MAX_STEP_MS) as u64;
         let playing = state.playing.try_get_untracked().unwrap_or(false);
-        if playing {
+        if playing && elapsed > 0 {
             let speed = state.speed.try_get_untracked().unwrap_or(1);
-            state.advance(u64::from(TICK_MS) * speed);
+            state.advance(elapsed * speed);
         }
     })
     .forget();
