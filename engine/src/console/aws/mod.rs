@@ -416,7 +416,7 @@ fn drive(backend: &mut dyn Backend, inv: &Invocation, files: &Files<'_>, ctx: &A
         return Err(Failure::usage(invalid_choice("operation", &op_name, &choices)));
     };
     let mut table = args::arg_table(&service, op, entry);
-    let has_input_json = op_args.iter().any(|a| a == "--cli-input-json" || a.starts_with("--cli-input-json="));
+    let has_input_json = op_args.iter().any(|a| a.starts_with("--cli-input-json") || a.starts_with("--generate-cli-skeleton"));
     if has_input_json {
         for a in table.iter_mut() {
             a.required = false;

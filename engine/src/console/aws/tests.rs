@@ -177,7 +177,7 @@ fn usage_errors() {
     assert_eq!(o.code, 252);
     let e = err(&o);
     assert!(e.contains("aws: error: argument operation: Invalid choice, valid choices are:\n\naccept-address-transfer                  | "), "{e}");
-    assert!(e.ends_with("\n\n\nInvalid choice: 'descrbe-instances', maybe you meant:\n\n  * describe-instances\n\n"), "{e}");
+    assert!(e.ends_with("\n\n\nInvalid choice: 'descrbe-instances', maybe you meant:\n\n  * describe-instances\n  * describe-instance-types\n  * describe-instance-status\n\n"), "{e}");
     let o = run(&mut b, &["aws", "foo", "bar"]);
     assert!(err(&o).contains("aws: error: argument command: Invalid choice, valid choices are:\n\n"));
     let o = run(&mut b, &["aws", "ec2", "describe-instances", "--output", "xml"]);
@@ -253,7 +253,7 @@ STATE\t80\tstopped\n"
     let o = run(&mut b, &["aws", "ec2", "describe-instances", "--query", "Reservations[0].Instances[].[InstanceId,State.Name]", "--output", "table"]);
     assert_eq!(
         out(&o),
-        "------------------------\n|   DescribeInstances  |\n+---------+------------+\n|  i-0aaa |  running   |\n|  i-0bbb |  stopped   |\n+---------+------------+\n"
+        "-----------------------\n|  DescribeInstances  |\n+---------+-----------+\n|  i-0aaa |  running  |\n|  i-0bbb |  stopped  |\n+---------+-----------+\n"
     );
     let o = run(&mut b, &["aws", "ec2", "describe-instances", "--query", "Reservations[", "--output", "text"]);
     assert_eq!(o.code, 252);
