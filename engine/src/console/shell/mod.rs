@@ -4,6 +4,21 @@
 use crate::fs::Fs;
 use std::collections::BTreeMap;
 
+mod builtins;
+mod expand;
+mod interp;
+mod jq;
+mod utils;
+#[cfg(test)]
+mod tests;
+
+/// Fixed process id the shell reports for `$$`.
+pub const SHELL_PID: u32 = 4242;
+/// Cap on each output stream of one `Shell::run` (bytes).
+pub const MAX_OUTPUT: usize = 1 << 20;
+/// Cap on iterations of one `while`/`until`/`for` loop.
+pub const MAX_LOOP: usize = 10_000;
+
 /// What a finished command line printed and returned.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Output {
@@ -51,6 +66,11 @@ pub trait System {
     /// Advance the virtual clock (`sleep`).
     fn sleep(&mut self, millis: u64);
     fn hostname(&self) -> String;
+    /// Whether `external` knows `name` (for `type`, `which`, `command -v`). Defaults to false.
+    fn has_command(&self, name: &str) -> bool {
+        let _ = name;
+        false
+    }
 }
 
 /// Shell state for one login session on one machine.
@@ -65,6 +85,12 @@ pub struct Shell {
     pub last_status: i32,
     /// Set by the `exit` builtin; the console leaves the session when it sees it.
     pub exit_requested: bool,
+    /// `$1`, `$2`, … (set by functions, `bash FILE args`, `set -- …`).
+    pub positional: Vec<String>,
+    /// Shell functions: name -> body source text (re-parsed on each call).
+    pub functions: BTreeMap<String, String>,
+    /// Aliases (`alias ll='ls -l'`): stored and listed, expanded for the first word.
+    pub aliases: BTreeMap<String, String>,
 }
 
 impl Shell {
@@ -77,8 +103,21 @@ impl Shell {
             exported: Default::default(),
             last_status: 0,
             exit_requested: false,
+            positional: Vec::new(),
+            functions: BTreeMap::new(),
+            aliases: BTreeMap::new(),
         };
-        for (k, v) in [("HOME", home), ("USER", user), ("HOSTNAME", hostname), ("PATH", "/usr/local/bin:/usr/bin:/bin"), ("SHELL", "/bin/bash")] {
+        for (k, v) in [
+            ("HOME", home),
+            ("USER", user),
+            ("LOGNAME", user),
+            ("HOSTNAME", hostname),
+            ("PATH", "/usr/local/bin:/usr/bin:/bin"),
+            ("SHELL", "/bin/bash"),
+            ("PWD", home),
+            ("LANG", "C.UTF-8"),
+            ("TERM", "xterm-256color"),
+        ] {
             sh.vars.insert(k.into(), v.into());
             sh.exported.insert(k.into());
         }
@@ -87,19 +126,30 @@ impl Shell {
 
     /// Run one or more lines of shell input to completion.
     pub fn run(&mut self, src: &str, sys: &mut dyn System) -> Output {
-        let argv: Vec<String> = src.split_whitespace().map(String::from).collect();
-        if argv.is_empty() {
-            return Output::default();
+        let mut ex = interp::Exec::new(self, sys);
+        let status = ex.run_source(src);
+        let (out, err) = ex.finish();
+        self.last_status = status;
+        Output {
+            stdout: String::from_utf8_lossy(&out).into_owned(),
+            stderr: String::from_utf8_lossy(&err).into_owned(),
+            exit: status,
         }
-        let env = BTreeMap::new();
-        let inv = Invocation { argv: &argv, stdin: &[], env: &env, cwd: &self.cwd.clone() };
-        match sys.external(&inv) {
-            Some(o) => Output {
-                stdout: String::from_utf8_lossy(&o.stdout).into(),
-                stderr: String::from_utf8_lossy(&o.stderr).into(),
-                exit: o.code,
-            },
-            None => Output { stdout: String::new(), stderr: format!("bash: {}: command not found\n", argv[0]), exit: 127 },
+    }
+
+    /// The exported environment (`env` prints this).
+    pub fn env(&self) -> BTreeMap<String, String> {
+        self.exported
+            .iter()
+            .filter_map(|k| self.vars.get(k).map(|v| (k.clone(), v.clone())))
+            .collect()
+    }
+
+    /// Set a variable (and export it when `export` is true).
+    pub fn set_var(&mut self, name: &str, value: &str, export: bool) {
+        self.vars.insert(name.into(), value.into());
+        if export {
+            self.exported.insert(name.into());
         }
     }
 }
@@ -107,5 +157,5 @@ impl Shell {
 /// True when `src` is an unfinished command (open quote, here-document, trailing `\`, `&&` …)
 /// and an interactive terminal should read another line before running it.
 pub fn needs_more_input(src: &str) -> bool {
-    src.trim_end().ends_with('\\')
+    interp::needs_more_input(src)
 }
