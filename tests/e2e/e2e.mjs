@@ -79,7 +79,7 @@ async function main() {
   await waitFor('instance pane to show state running', async () => (await paneState(page)).includes('running'), {
     timeoutMs: 10000,
   });
-  const paneText = (await pane.textContent()) ?? '';
+  const paneText = await pane.innerText();
   const id = paneText.match(/\bi-[0-9a-f]{8,17}\b/)?.[0];
   if (!id) throw new Error(`instance pane shows no instance id (i-…); pane text: ${paneText.slice(0, 300)}`);
   console.log(`[e2e]   selected ${id}`);
