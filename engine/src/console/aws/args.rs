@@ -155,7 +155,7 @@ fn looks_like_option(tok: &str) -> bool {
 }
 
 /// Resolve `--opt` to a table index: exact match, else a unique prefix (argparse allow_abbrev).
-pub fn match_option<'a, T>(opts: &'a [T], name: &str, cli: impl Fn(&T) -> &str) -> Result<Option<usize>, String> {
+pub fn match_option<T>(opts: &[T], name: &str, cli: impl Fn(&T) -> &str) -> Result<Option<usize>, String> {
     if let Some(i) = opts.iter().position(|o| cli(o) == name) {
         return Ok(Some(i));
     }

@@ -663,7 +663,75 @@ fn render(service: &str, op: &str, mut out: Value, st: &Settings) -> Result<Stri
 
 fn apply_query(q: &jmespath::Expression<'static>, v: &Value) -> Result<Value, Failure> {
     let r = q.search(v.clone()).map_err(|e| Failure::general(jmes_error(&e)))?;
-    Ok(serde_json::to_value(&*r).unwrap_or(Value::Null))
+    let mut out = serde_json::to_value(&*r).unwrap_or(Value::Null);
+    // The jmespath crate keeps objects in BTreeMaps (sorted keys); Python keeps insertion order.
+    // Restore it: multi-select hashes in expression order, other objects in the order the same
+    // key set has in the input.
+    let mut orders: Vec<Vec<String>> = Vec::new();
+    hash_orders(q.as_ast(), &mut orders);
+    input_orders(v, &mut orders, 0);
+    reorder(&mut out, &orders);
+    Ok(out)
+}
+
+fn hash_orders(a: &jmespath::ast::Ast, out: &mut Vec<Vec<String>>) {
+    use jmespath::ast::Ast::*;
+    match a {
+        MultiHash { elements, .. } => {
+            out.push(elements.iter().map(|kv| kv.key.clone()).collect());
+            for kv in elements {
+                hash_orders(&kv.value, out);
+            }
+        }
+        Comparison { lhs, rhs, .. } | Projection { lhs, rhs, .. } | And { lhs, rhs, .. } | Or { lhs, rhs, .. } | Subexpr { lhs, rhs, .. } => {
+            hash_orders(lhs, out);
+            hash_orders(rhs, out);
+        }
+        Condition { predicate, then, .. } => {
+            hash_orders(predicate, out);
+            hash_orders(then, out);
+        }
+        Expref { ast, .. } => hash_orders(ast, out),
+        Flatten { node, .. } | Not { node, .. } | ObjectValues { node, .. } => hash_orders(node, out),
+        Function { args, .. } | MultiList { elements: args, .. } => args.iter().for_each(|x| hash_orders(x, out)),
+        _ => {}
+    }
+}
+
+fn input_orders(v: &Value, out: &mut Vec<Vec<String>>, depth: usize) {
+    if depth > 64 || out.len() > 4096 {
+        return;
+    }
+    match v {
+        Value::Object(o) => {
+            let keys: Vec<String> = o.keys().cloned().collect();
+            if !out.iter().any(|k| *k == keys) {
+                out.push(keys);
+            }
+            o.values().for_each(|x| input_orders(x, out, depth + 1));
+        }
+        Value::Array(a) => a.iter().for_each(|x| input_orders(x, out, depth + 1)),
+        _ => {}
+    }
+}
+
+fn reorder(v: &mut Value, orders: &[Vec<String>]) {
+    match v {
+        Value::Object(o) => {
+            o.values_mut().for_each(|x| reorder(x, orders));
+            if let Some(order) = orders.iter().find(|k| k.len() == o.len() && k.iter().all(|x| o.contains_key(x))) {
+                let mut n = serde_json::Map::new();
+                for k in order {
+                    if let Some(x) = o.shift_remove(k) {
+                        n.insert(k.clone(), x);
+                    }
+                }
+                *o = n;
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(|x| reorder(x, orders)),
+        _ => {}
+    }
 }
 
 fn search(expr: &str, v: &Value) -> Value {

@@ -258,6 +258,13 @@ STATE\t80\tstopped\n"
     let o = run(&mut b, &["aws", "ec2", "describe-instances", "--query", "Reservations[", "--output", "text"]);
     assert_eq!(o.code, 252);
     assert!(err(&o).starts_with("\nBad value for --query Reservations[: "), "{}", err(&o));
+    // Key order survives --query (the jmespath crate sorts keys; we restore Python's order).
+    let o = run(&mut b, &["aws", "ec2", "describe-instances", "--query", "Reservations[0].Instances[0].{Type:InstanceType,Id:InstanceId}"]);
+    assert_eq!(out(&o), "{\n    \"Type\": \"t2.micro\",\n    \"Id\": \"i-0aaa\"\n}\n");
+    let o = run(&mut b, &["aws", "ec2", "describe-instances", "--query", "Reservations[0].Instances[0].State"]);
+    assert_eq!(out(&o), "{\n    \"Code\": 16,\n    \"Name\": \"running\"\n}\n");
+    let o = run(&mut b, &["aws", "ec2", "describe-instances", "--query", "Reservations[0].Instances[1]"]);
+    assert!(out(&o).starts_with("{\n    \"InstanceId\": \"i-0bbb\",\n    \"InstanceType\""), "{}", out(&o));
     // Full JSON keeps AWS's key order.
     let o = run(&mut b, &["aws", "ec2", "describe-instances"]);
     assert!(out(&o).starts_with("{\n    \"Reservations\": [\n        {\n            \"Groups\": [],\n            \"Instances\": [\n                {\n                    \"InstanceId\": \"i-0aaa\",\n"));
