@@ -474,7 +474,6 @@ impl World {
 
         let reservation_id = self.rng.resource_id("r");
         let wants_public = req.associate_public_ip.unwrap_or(self.net.subnets[subnet_index].map_public_ip_on_launch);
-        let ebs_default = matches!(itype.ebs_optimized, catalog::EbsOptimized::Default);
         let client_token = req.client_token.clone().unwrap_or_else(|| {
             let h = self.rng.hex(32);
             format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
@@ -540,7 +539,7 @@ impl World {
                     host_id: req.host_id.clone(),
                     affinity: req.affinity.clone(),
                 },
-                ebs_optimized: req.ebs_optimized.unwrap_or(ebs_default),
+                ebs_optimized: req.ebs_optimized.unwrap_or(false),
                 monitoring: req.monitoring,
                 client_token: client_token.clone(),
                 eni_id: self.rng.resource_id("eni"),

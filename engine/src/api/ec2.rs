@@ -458,6 +458,19 @@ pub fn instance_json(world: &World, i: &Instance) -> Value {
     Value::Object(m)
 }
 
+/// The describe-instances filter names the simulation answers (besides `tag:KEY`).
+const INSTANCE_FILTERS: &[&str] = &[
+    "instance-id", "instance-state-name", "instance-state-code", "instance-type", "image-id", "key-name",
+    "availability-zone", "placement.availability-zone", "tag-key", "tag-value", "vpc-id", "subnet-id",
+    "private-ip-address", "network-interface.addresses.private-ip-address", "ip-address",
+    "network-interface.addresses.association.public-ip", "dns-name", "private-dns-name", "instance.group-id",
+    "group-id", "network-interface.group-id", "instance.group-name", "group-name", "network-interface.group-name",
+    "reservation-id", "launch-index", "architecture", "root-device-type", "tenancy", "placement.tenancy",
+    "placement-group-name", "placement.group-name", "placement-partition-number", "owner-id",
+    "metadata-options.http-tokens", "metadata-options.http-endpoint", "metadata-options.http-put-response-hop-limit",
+    "monitoring-state", "network-interface.mac-address", "availability-zone-id",
+];
+
 /// The values an instance has for a describe-instances filter name, or None if the name is unknown.
 fn instance_filter_values(world: &World, i: &Instance, name: &str) -> Option<Vec<String>> {
     let az = catalog::azs().get(i.az());
@@ -509,6 +522,12 @@ fn describe_instances(world: &mut World, input: &Value) -> R {
     let flts = filters(input);
     for id in &ids {
         check_instance_id(world, id)?;
+    }
+    // EC2 rejects an unknown filter name even when there is nothing to filter.
+    for (name, _) in &flts {
+        if !name.starts_with("tag:") && !INSTANCE_FILTERS.contains(&name.as_str()) {
+            return Err(invalid_filter(name));
+        }
     }
     let mut reservations: Vec<(String, Vec<Value>)> = Vec::new();
     for i in world.compute.iter() {
