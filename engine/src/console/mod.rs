@@ -316,22 +316,12 @@ impl System for Machine<'_> {
 
 impl Machine<'_> {
     fn aws(&mut self, inv: &Invocation) -> CmdOut {
-        // The CLI reads `file://` arguments; fetch them from this machine's filesystem first, so the
-        // CLI can hold the world mutably while it runs.
-        let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-        for a in inv.argv.iter().skip(1) {
-            for prefix in ["fileb://", "file://"] {
-                if let Some(pos) = a.find(prefix) {
-                    let path = &a[pos + prefix.len()..];
-                    let full = Fs::resolve(inv.cwd, path);
-                    if let Some(data) = self.fs_ref().read(&full) {
-                        files.push((path.to_string(), data.to_vec()));
-                    }
-                    break;
-                }
-            }
-        }
-        let read = |p: &str| files.iter().find(|(k, _)| k == p).map(|(_, v)| v.clone());
+        // The CLI reads `file://` arguments while it holds the world mutably, so it reads from a
+        // snapshot of this machine's filesystem (taken only when an argument names a file).
+        let wants_files = inv.argv.iter().any(|a| a.contains("file://") || a.contains("fileb://"));
+        let snapshot = if wants_files { Some(self.fs_ref().clone()) } else { None };
+        let cwd = inv.cwd.to_string();
+        let read = |p: &str| snapshot.as_ref().and_then(|fs| fs.read(&Fs::resolve(&cwd, p)).map(|d| d.to_vec()));
         let ctx = aws::AwsContext { on_instance: self.on_instance().is_some() };
         aws::run(self.world, inv, &read, &ctx)
     }

@@ -389,7 +389,7 @@ fn drive(backend: &mut dyn Backend, inv: &Invocation, files: &Files<'_>, ctx: &A
             return Err(Failure::general(format!("Unknown output type: {output}")));
         }
         let query = match &g.query {
-            Some(q) => Some(jmespath::compile(q).map_err(|e| Failure::param(format!("Bad value for --query {}: {}", q, jmes_error(&e))))?),
+            Some(q) => Some(jmespath::compile(&lenient_literals(q)).map_err(|e| Failure::param(format!("Bad value for --query {}: {}", q, jmes_error(&e))))?),
             None => None,
         };
         let region = g
@@ -734,6 +734,57 @@ fn reorder(v: &mut Value, orders: &[Vec<String>]) {
     }
 }
 
+/// The AWS CLI's JMESPath (jmespath.py) still accepts a backtick literal that is not JSON, such as
+/// `` `us-east-1` ``, as a string (a deprecated leniency the AWS docs rely on). The Rust crate is
+/// strict, so quote such literals before compiling.
+pub fn lenient_literals(q: &str) -> String {
+    let mut out = String::with_capacity(q.len() + 8);
+    let mut rest = q;
+    let mut in_raw = false; // inside a 'raw string', backticks are plain characters
+    while let Some(c) = rest.chars().next() {
+        if c == '\'' {
+            in_raw = !in_raw;
+            out.push(c);
+            rest = &rest[1..];
+            continue;
+        }
+        if c != '`' || in_raw {
+            out.push(c);
+            rest = &rest[c.len_utf8()..];
+            continue;
+        }
+        // Find the closing backtick (a `\`` inside is an escaped backtick).
+        let body = &rest[1..];
+        let mut end = None;
+        let mut prev_backslash = false;
+        for (i, ch) in body.char_indices() {
+            if ch == '`' && !prev_backslash {
+                end = Some(i);
+                break;
+            }
+            prev_backslash = ch == '\\' && !prev_backslash;
+        }
+        let Some(end) = end else {
+            out.push_str(rest);
+            break;
+        };
+        let lit = &body[..end];
+        let unescaped = lit.replace("\\`", "`");
+        if serde_json::from_str::<Value>(unescaped.trim()).is_ok() {
+            out.push('`');
+            out.push_str(lit);
+            out.push('`');
+        } else {
+            let quoted = serde_json::to_string(&unescaped).unwrap_or_default();
+            out.push('`');
+            out.push_str(&quoted.replace('`', "\\`"));
+            out.push('`');
+        }
+        rest = &body[end + 1..];
+    }
+    out
+}
+
 fn search(expr: &str, v: &Value) -> Value {
     match jmespath::compile(expr) {
         Ok(q) => apply_query(&q, v).unwrap_or(Value::Null),
@@ -855,5 +906,18 @@ fn wait(backend: &mut dyn Backend, service: &str, args_in: &[String], files: &Fi
             return Err(Failure::general(format!("Waiter {waiter_name} failed: {reason}")));
         }
         backend.advance(delay * 1000);
+    }
+}
+
+#[cfg(test)]
+mod lenient_tests {
+    use super::lenient_literals;
+    #[test]
+    fn bare_backtick_strings_become_json_strings() {
+        assert_eq!(lenient_literals("Regions[?RegionName==`us-east-1`]"), "Regions[?RegionName==`\"us-east-1\"`]");
+        assert_eq!(lenient_literals("a[?x==`1`]"), "a[?x==`1`]");
+        assert_eq!(lenient_literals("a[?x==`\"y\"`]"), "a[?x==`\"y\"`]");
+        assert_eq!(lenient_literals("a[?x=='`raw`']"), "a[?x=='`raw`']");
+        assert_eq!(lenient_literals("`unterminated"), "`unterminated");
     }
 }

@@ -425,7 +425,11 @@ fn hostile_inputs_never_panic() {
     }
     for c in &cases {
         let (mut s, mut f) = sh();
+        let t0 = std::time::Instant::now();
         let o = s.run(c, &mut f);
+        if t0.elapsed().as_millis() > 300 {
+            eprintln!("SLOW {}ms: {:?}", t0.elapsed().as_millis(), c.chars().take(80).collect::<String>());
+        }
         assert!(o.stdout.len() <= MAX_OUTPUT + 16 && o.stderr.len() <= MAX_OUTPUT + 16, "{c}");
         let _ = needs_more_input(c);
     }
