@@ -1318,10 +1318,27 @@ fn ls(ex: &mut Exec, args: &[String], buf: &mut Buf) -> i32 {
         let owner = fs.owner(abs);
         let t = fs.mtime(abs).unwrap_or(crate::clock::EPOCH_START_MS);
         let size_s = if human { human_size(size) } else { size.to_string() };
-        format!("{} {} {owner} {owner} {size_s:>5} {} {shown}", mode_string(mode, dir), if dir { 2 } else { 1 }, ls_date(t, now))
+        format!("{}\u{1}{}\u{1}{owner}\u{1}{owner}\u{1}{size_s}\u{1}{} {shown}", mode_string(mode, dir), if dir { 2 } else { 1 }, ls_date(t, now))
     };
     let print_list = |buf: &mut Buf, items: Vec<String>| {
-        if long || o.has('1') {
+        if long {
+            // Align columns like GNU ls: counts and sizes right, names left.
+            let rows: Vec<Vec<&str>> = items.iter().map(|i| i.splitn(6, '\u{1}').collect()).collect();
+            let mut w = [0usize; 6];
+            for r in &rows {
+                for (k, c) in r.iter().enumerate() {
+                    w[k] = w[k].max(c.chars().count());
+                }
+            }
+            for r in rows {
+                let get = |k: usize| r.get(k).copied().unwrap_or("");
+                buf.o(format!(
+                    "{} {:>w1$} {:<w2$} {:<w3$} {:>w4$} {}\n",
+                    get(0), get(1), get(2), get(3), get(4), get(5),
+                    w1 = w[1], w2 = w[2], w3 = w[3], w4 = w[4]
+                ));
+            }
+        } else if o.has('1') {
             for i in items {
                 buf.o(format!("{i}\n"));
             }
