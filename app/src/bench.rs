@@ -6,10 +6,13 @@
 //!   macrotask runs after leptos' microtask-scheduled effects), forces style + layout by reading
 //!   `document.body.offsetHeight`, and resolves with the elapsed milliseconds (command + view
 //!   computation + DOM update + layout). Painting is not included. The breakdown is left in
-//!   `window.ec2labLastBench = {syncMs, totalMs}` (syncMs = command + views, before the DOM).
+//!   `window.ec2labLastBench = {runMs, viewsMs, syncMs, totalMs}`: `Lab::run`, view computation
+//!   and signal updates (`viewsMs`, includes the refresh after the command), both before the DOM
+//!   is touched (`syncMs`), and the whole thing (`totalMs`).
 //! * `ec2labRun(cmd)` → `{stdout, stderr, exit}`: runs one command line through the console path.
 
 use js_sys::{Object, Promise, Reflect};
+use leptos::prelude::GetValue;
 use wasm_bindgen::JsValue;
 use wasm_bindgen::prelude::Closure;
 
@@ -39,6 +42,9 @@ pub fn install(state: AppState) {
             if let Some(w) = web_sys::window() {
                 let obj: JsValue = Object::new().into();
                 set(&obj, "syncMs", &JsValue::from_f64(sync_ms));
+                let (run_ms, views_ms) = state.last_timing.get_value();
+                set(&obj, "runMs", &JsValue::from_f64(run_ms));
+                set(&obj, "viewsMs", &JsValue::from_f64(views_ms));
                 set(&obj, "totalMs", &JsValue::from_f64(total));
                 set(&w, "ec2labLastBench", &obj);
             }

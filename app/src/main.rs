@@ -52,7 +52,7 @@ fn Header(state: AppState) -> impl IntoView {
         <header class="topbar">
             <h1 class="title">"ec2lab"</h1>
             <span class="region-badge">{move || state.region.get()}</span>
-            <div class="clockbox" title="Virtual time (UTC)">
+            <div class="clockbox" class:paused=move || !state.playing.get() title="Virtual time (UTC)">
                 <span class="clock-icon" aria-hidden="true">"◷"</span>
                 <time data-testid="clock" class="clock">{move || state.clock.get()}</time>
             </div>

@@ -9,8 +9,10 @@ use engine::Lab;
 use engine::view::{AzView, InstanceChip};
 use leptos::prelude::*;
 
-/// Keep the scrollback bounded so a runaway loop cannot grow the DOM forever.
+/// Keep the scrollback bounded (like a terminal's) so big outputs and long sessions do not
+/// grow the DOM forever: at most this many entries and this many lines of output in total.
 const MAX_ENTRIES: usize = 500;
+const MAX_SCROLLBACK_LINES: usize = 4000;
 const MAX_HISTORY: usize = 500;
 
 /// One console history entry: the prompt, what was typed, and what it printed.
@@ -22,6 +24,23 @@ pub struct Entry {
     pub stdout: String,
     pub stderr: String,
     pub exit: i32,
+    /// Lines of text in the entry (for the scrollback limit).
+    pub lines: usize,
+}
+
+/// Keep the last `max` lines of `text`, with a note about the ones dropped.
+fn tail_lines(text: String, max: usize) -> String {
+    let n = text.lines().count();
+    if n <= max {
+        return text;
+    }
+    let skip = n - max;
+    let mut out = format!("[… {skip} earlier lines not kept in the scrollback …]\n");
+    for line in text.lines().skip(skip) {
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
 }
 
 #[derive(Clone, Copy)]
@@ -31,6 +50,8 @@ pub struct AppState {
     last_gen: StoredValue<Option<u64>>,
     next_entry: StoredValue<u64>,
     pub history: StoredValue<Vec<String>>,
+    /// Milliseconds spent by the last command in `Lab::run` and in recomputing the views.
+    pub last_timing: StoredValue<(f64, f64)>,
 
     pub region: RwSignal<String>,
     /// One `Arc` per AZ; an unchanged AZ keeps its old `Arc` so per-AZ memos stay quiet.
@@ -56,6 +77,7 @@ impl AppState {
             last_gen: StoredValue::new(None),
             next_entry: StoredValue::new(0),
             history: StoredValue::new(Vec::new()),
+            last_timing: StoredValue::new((0.0, 0.0)),
             region: RwSignal::new(String::new()),
             azs: RwSignal::new(Vec::new()),
             unplaced: RwSignal::new(Vec::new()),
@@ -81,14 +103,27 @@ impl AppState {
             return None;
         }
         self.push_history(&command);
+        let t0 = crate::prefs::now_ms();
         let out = self.lab.try_update_value(|lab| lab.run(&command));
+        let t1 = crate::prefs::now_ms();
         let (stdout, stderr, exit) = match &out {
             Some(o) => (o.stdout.clone(), o.stderr.clone(), o.exit),
             None => (String::new(), "ec2lab: the lab is busy\n".to_string(), 1),
         };
-        self.push_entry(prompt, command, stdout, stderr, exit);
+        let (stdout, clear) = clean_terminal_text(&stdout);
+        let (stderr, _) = clean_terminal_text(&stderr);
+        if clear {
+            // `clear` (or anything printing ESC[2J / ESC c) wipes the screen, command included.
+            self.clear_screen();
+            if !stdout.is_empty() || !stderr.is_empty() {
+                self.push_entry(prompt, command, stdout, stderr, exit);
+            }
+        } else {
+            self.push_entry(prompt, command, stdout, stderr, exit);
+        }
         // Commands may change anything (including the prompt); always recompute.
         self.refresh(true);
+        self.last_timing.set_value((t1 - t0, crate::prefs::now_ms() - t1));
         out
     }
 
@@ -108,13 +143,22 @@ impl AppState {
             *n
         });
         let id = id.unwrap_or(0);
-        let entry = Arc::new(Entry { id, prompt, command, stdout, stderr, exit });
+        let stdout = tail_lines(stdout, MAX_SCROLLBACK_LINES);
+        let stderr = tail_lines(stderr, MAX_SCROLLBACK_LINES / 4);
+        let lines = 1 + command.matches('\n').count() + stdout.lines().count() + stderr.lines().count();
+        let entry = Arc::new(Entry { id, prompt, command, stdout, stderr, exit, lines });
         self.entries.update(|v| {
             v.push(entry);
-            if v.len() > MAX_ENTRIES {
-                let drop = v.len() - MAX_ENTRIES;
-                v.drain(..drop);
+            let mut total: usize = v.iter().map(|e| e.lines).sum();
+            let mut drop = v.len().saturating_sub(MAX_ENTRIES);
+            for e in &v[..drop] {
+                total -= e.lines;
             }
+            while total > MAX_SCROLLBACK_LINES && drop + 1 < v.len() {
+                total -= v[drop].lines;
+                drop += 1;
+            }
+            v.drain(..drop);
         });
     }
 
@@ -186,5 +230,70 @@ impl AppState {
 
     pub fn instance(&self, id: &str) -> Option<engine::view::InstanceDetail> {
         self.lab.try_with_value(|lab| engine::view::instance(lab.world(), id)).flatten()
+    }
+}
+
+/// Make program output safe and tidy for a `<pre>`: drop ANSI escape sequences and control
+/// characters other than newline and tab, turn CRLF into LF. Returns whether the output asked
+/// to clear the screen (`ESC[2J`, `ESC[3J` or `ESC c`).
+pub fn clean_terminal_text(s: &str) -> (String, bool) {
+    if !s.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        return (s.to_string(), false);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut clear = false;
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\u{1b}' => match chars.next() {
+                Some('[') => {
+                    let mut params = String::new();
+                    while let Some(&p) = chars.peek() {
+                        chars.next();
+                        if ('\u{40}'..='\u{7e}').contains(&p) {
+                            if p == 'J' && (params == "2" || params == "3") {
+                                clear = true;
+                            }
+                            break;
+                        }
+                        params.push(p);
+                    }
+                }
+                Some(']') => {
+                    // OSC: up to BEL or ESC \\.
+                    while let Some(p) = chars.next() {
+                        if p == '\u{7}' || (p == '\u{1b}' && chars.next_if_eq(&'\\').is_some()) {
+                            break;
+                        }
+                    }
+                }
+                Some('c') => clear = true,
+                _ => {}
+            },
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\n' | '\t' => out.push(c),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    (out, clear)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clean_terminal_text as clean;
+
+    #[test]
+    fn ansi() {
+        assert_eq!(clean("plain\n"), ("plain\n".into(), false));
+        assert_eq!(clean("\u{1b}[1;31mred\u{1b}[0m\r\n"), ("red\n".into(), false));
+        assert_eq!(clean("\u{1b}[H\u{1b}[2J"), (String::new(), true));
+        assert_eq!(clean("\u{1b}]0;title\u{7}x"), ("x".into(), false));
+    }
+
+    #[test]
+    fn tail() {
+        assert_eq!(super::tail_lines("a\nb\n".into(), 5), "a\nb\n");
+        assert_eq!(super::tail_lines("a\nb\nc\n".into(), 2), "[… 1 earlier lines not kept in the scrollback …]\nb\nc\n");
     }
 }
