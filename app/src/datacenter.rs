@@ -61,6 +61,10 @@ fn short_label(c: &InstanceChip) -> String {
     }
 }
 
+/// More instances than this on a host → compact chips; more than `XDENSE` → tiny ones.
+const DENSE: usize = 6;
+const XDENSE: usize = 30;
+
 fn host_key(h: &HostView) -> (String, u64) {
     let mut s = DefaultHasher::new();
     h.family.hash(&mut s);
@@ -94,6 +98,10 @@ fn host_view(h: HostView) -> impl IntoView {
         f64::from(h.capacity_units) / 4.0
     );
     let full = h.capacity_units > 0 && h.used_units >= h.capacity_units;
+    // Busy hosts draw their chips as small state-coloured squares (text kept for the tooltip,
+    // accessibility and tests); the instance pane shows the details of a clicked one.
+    let n = h.instances.len();
+    let density = if n > XDENSE { "chips xdense" } else if n > DENSE { "chips dense" } else { "chips" };
     let chips = h.instances.iter().map(chip_view).collect_view();
     view! {
         <div class="host" class:full=full data-testid="host" data-host-id=h.id.clone() title=title>
@@ -101,7 +109,7 @@ fn host_view(h: HostView) -> impl IntoView {
                 <span class="host-name">{short(&h.id).to_string()}</span>
                 <span class="fill"><span style=format!("width:{pct:.1}%")></span></span>
             </div>
-            <div class="chips">{chips}</div>
+            <div class=density>{chips}</div>
         </div>
     }
 }
