@@ -206,13 +206,22 @@ pub fn DatacenterPane(state: AppState) -> impl IntoView {
         }
     };
     let az_names = move || state.azs.with(|v| v.iter().map(|a| a.name.clone()).collect::<Vec<_>>());
+    // Selected and connected instances are highlighted by one generated CSS rule each, so a
+    // selection change touches no chip.
     let selection_css = move || {
-        state
+        let selected = state
             .selected
             .get()
             .filter(|id| css_safe(id))
-            .map(|id| format!("[data-instance-id=\"{id}\"]{{outline:2px solid var(--accent);outline-offset:1px;box-shadow:0 0 0 4px var(--accent-soft)}}"))
-            .unwrap_or_default()
+            .map(|id| format!(".chip[data-instance-id=\"{id}\"]{{outline:2px solid var(--accent);outline-offset:1px;box-shadow:0 0 0 4px var(--accent-soft)}}"))
+            .unwrap_or_default();
+        let connected = state
+            .connected
+            .get()
+            .filter(|id| css_safe(id))
+            .map(|id| format!(".chip[data-instance-id=\"{id}\"]{{background-image:radial-gradient(circle at 50% 50%,var(--term-ps1) 0 28%,transparent 32%)}}"))
+            .unwrap_or_default();
+        selected + &connected
     };
     let unplaced = move || {
         state.unplaced.get().into_iter().map(|c| ((c.id.clone(), c.state.clone(), c.label.clone(), c.instance_type.clone()), c)).collect::<Vec<_>>()

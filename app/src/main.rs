@@ -56,6 +56,11 @@ fn Header(state: AppState) -> impl IntoView {
                 <span class="clock-icon" aria-hidden="true">"◷"</span>
                 <time data-testid="clock" class="clock">{move || state.clock.get()}</time>
             </div>
+            <Show when=move || state.connected.with(Option::is_some)>
+                <span class="connected-badge" data-testid="connected" title="The console is connected to this instance">
+                    "⇄ " {move || state.connected.get().unwrap_or_default()}
+                </span>
+            </Show>
             <div class="controls">
                 <button
                     data-testid="btn-play-pause"

@@ -59,6 +59,8 @@ pub struct AppState {
     pub unplaced: RwSignal<Vec<InstanceChip>>,
     pub entries: RwSignal<Vec<Arc<Entry>>>,
     pub prompt: RwSignal<String>,
+    /// The instance the console is connected to (`lab connect`, `ssh`), if any.
+    pub connected: RwSignal<Option<String>>,
     pub clock: RwSignal<String>,
     /// Bumped whenever the views were recomputed (commands, clock events).
     pub tick: RwSignal<u64>,
@@ -83,6 +85,7 @@ impl AppState {
             unplaced: RwSignal::new(Vec::new()),
             entries: RwSignal::new(Vec::new()),
             prompt: RwSignal::new(prompt),
+            connected: RwSignal::new(None),
             clock: RwSignal::new(clock),
             tick: RwSignal::new(0),
             selected: RwSignal::new(None),
@@ -192,13 +195,17 @@ impl AppState {
             let world = lab.world();
             let dc = engine::view::datacenter(world);
             let unplaced = engine::view::unplaced(world);
-            (generation, clock, Some((dc, unplaced, lab.prompt())))
+            let connected = match lab.place() {
+                engine::console::Place::Instance(id) => Some(id.clone()),
+                engine::console::Place::Workstation => None,
+            };
+            (generation, clock, Some((dc, unplaced, lab.prompt(), connected)))
         });
         let Some((generation, clock, views)) = snapshot else { return };
         if self.clock.get_untracked() != clock {
             self.clock.set(clock);
         }
-        let Some((dc, unplaced, prompt)) = views else { return };
+        let Some((dc, unplaced, prompt, connected)) = views else { return };
         self.last_gen.set_value(Some(generation));
 
         if self.region.get_untracked() != dc.region {
@@ -224,6 +231,9 @@ impl AppState {
         }
         if self.prompt.get_untracked() != prompt {
             self.prompt.set(prompt);
+        }
+        if self.connected.get_untracked() != connected {
+            self.connected.set(connected);
         }
         self.tick.update(|t| *t += 1);
     }
