@@ -74,6 +74,33 @@ pub fn ConsolePane(state: AppState) -> impl IntoView {
         .forget();
     });
 
+    // Stay pinned to the bottom while the learner has not scrolled up, also when the pane or its
+    // content changes size (window resize, larger font, theme): a ResizeObserver on the content.
+    let stick = StoredValue::new(true);
+    let on_scroll = move |_ev: leptos::ev::Event| {
+        if let Some(el) = scroller.get_untracked() {
+            let at_bottom = el.scroll_top() + el.client_height() >= el.scroll_height() - 8;
+            stick.set_value(at_bottom);
+        }
+    };
+    let content: NodeRef<html::Div> = NodeRef::new();
+    Effect::new(move |_| {
+        let (Some(content), Some(pane)) = (content.get(), scroller.get()) else { return };
+        let callback = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
+            if stick.try_get_value().unwrap_or(false) {
+                if let Some(el) = scroller.try_get_untracked().flatten() {
+                    el.set_scroll_top(el.scroll_height());
+                }
+            }
+        });
+        if let Ok(observer) = web_sys::ResizeObserver::new(callback.as_ref().unchecked_ref()) {
+            observer.observe(&content);
+            observer.observe(&pane);
+            callback.forget();
+            std::mem::forget(observer);
+        }
+    });
+
     // Autofocus once mounted.
     Effect::new(move |_| {
         if let Some(t) = textarea.get() {
@@ -188,8 +215,8 @@ pub fn ConsolePane(state: AppState) -> impl IntoView {
 
     view! {
         <section class="pane console-pane" aria-label="Console">
-            <div class="console-scroll" node_ref=scroller on:mouseup=on_mouseup>
-                <div class="console-output" data-testid="console-output" role="log" aria-live="polite">
+            <div class="console-scroll" node_ref=scroller on:mouseup=on_mouseup on:scroll=on_scroll>
+                <div class="console-output" node_ref=content data-testid="console-output" role="log" aria-live="polite">
                     <For
                         each=move || state.entries.get()
                         key=|e| e.id
