@@ -155,3 +155,42 @@ impl Hardware {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn layout_is_the_table() {
+        let hw = Hardware::build();
+        let racks_per_az: usize = RACKS_PER_AZ.iter().map(|(_, n)| n).sum();
+        assert_eq!(hw.racks.len(), racks_per_az * catalog::azs().len());
+        assert_eq!(hw.hosts.len(), hw.racks.len() * HOSTS_PER_RACK);
+        assert_eq!(hw.racks[0].id, "us-east-1a-r01");
+        assert_eq!(hw.hosts[0].id, "us-east-1a-r01-h1");
+        for r in &hw.racks {
+            assert!(r.hosts.iter().all(|&h| hw.hosts[h].family == r.family && hw.hosts[h].rack < hw.racks.len()));
+        }
+        // 3 t3 racks × 4 hosts × 192 quarter-cores = 2,304 t3.micro per AZ.
+        assert_eq!(hw.room_for(0, "t3", 1), 2304);
+    }
+
+    #[test]
+    fn placing_uses_capacity_and_choice_respects_it() {
+        let mut hw = Hardware::build();
+        let mut rng = Rng::new(1);
+        let m5 = hw.candidates(0, "m5", 192);
+        assert_eq!(m5.len(), 12, "every empty m5 host fits a 48-core instance");
+        for (n, &h) in m5.iter().enumerate() {
+            hw.place(h, &format!("i-{n}"), 192);
+        }
+        assert_eq!(hw.room_for(0, "m5", 4), 0);
+        assert_eq!(hw.choose(&mut rng, 0, "m5", 4, None), None);
+        hw.release(m5[3], "i-3", 192);
+        assert_eq!(hw.choose(&mut rng, 0, "m5", 4, None), Some(m5[3]));
+        // A failed rack offers nothing.
+        let rack = hw.hosts[m5[3]].rack;
+        hw.racks[rack].power_ok = false;
+        assert_eq!(hw.choose(&mut rng, 0, "m5", 4, None), None);
+    }
+}

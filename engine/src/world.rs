@@ -174,3 +174,50 @@ impl Hasher for Fnv {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::SECOND;
+    use crate::compute::{RunRequest, State};
+
+    fn one(world: &mut World) -> String {
+        let req = RunRequest {
+            image_id: "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64".into(),
+            instance_type: Some("t3.micro".into()),
+            min_count: 1,
+            max_count: 1,
+            ..Default::default()
+        };
+        world.run_instances(req).unwrap().1.remove(0)
+    }
+
+    #[test]
+    fn events_fire_in_order_and_stale_ones_are_dropped() {
+        let mut w = World::new(9);
+        let id = one(&mut w);
+        let due = w.next_event_at().unwrap();
+        assert!(due.0 > w.now().0 + 10 * SECOND, "boot takes tens of seconds");
+        w.advance_to(due);
+        assert_eq!(w.compute.get(&id).unwrap().state, State::Running);
+        assert_eq!(w.now(), due);
+        // Stop, then terminate before the stop completes: the stop's event must not resurrect it.
+        w.stop_instances(&[id.clone()], false).unwrap();
+        w.terminate_instances(&[id.clone()]).unwrap();
+        w.advance(5 * 60 * SECOND);
+        assert_eq!(w.compute.get(&id).unwrap().state, State::Terminated);
+        // Terminated instances vanish after an hour.
+        w.advance(61 * 60 * SECOND);
+        assert!(w.compute.get(&id).is_none());
+    }
+
+    #[test]
+    fn state_hash_tracks_state() {
+        let mut a = World::new(1);
+        let b = World::new(1);
+        assert_eq!(a.state_hash(), b.state_hash());
+        one(&mut a);
+        assert_ne!(a.state_hash(), b.state_hash());
+        assert_ne!(World::new(2).state_hash(), b.state_hash());
+    }
+}

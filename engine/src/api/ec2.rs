@@ -1733,3 +1733,73 @@ fn get_console_output(world: &mut World, input: &Value) -> R {
     let _ = gmt;
     Ok(Value::Object(m))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wildcards() {
+        assert!(wildcard_match("web*", "web-1"));
+        assert!(wildcard_match("*", ""));
+        assert!(wildcard_match("t3.?icro", "t3.micro"));
+        assert!(!wildcard_match("web", "web-1"));
+        assert!(wildcard_match("*-1", "web-1"));
+        assert!(!wildcard_match("a*b", "a"));
+    }
+
+    #[test]
+    fn every_listed_instance_filter_is_answered() {
+        let mut world = World::new(1);
+        let input = json!({"ImageId": "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64", "InstanceType": "t3.micro", "MinCount": 1, "MaxCount": 1});
+        call(&mut world, "RunInstances", &input).unwrap();
+        let inst = world.compute.iter().next().unwrap().clone();
+        for name in INSTANCE_FILTERS {
+            assert!(instance_filter_values(&world, &inst, name).is_some(), "{name}");
+        }
+        assert!(instance_filter_values(&world, &inst, "no-such-filter").is_none());
+    }
+
+    #[test]
+    fn run_instances_output_shape() {
+        let mut world = World::new(1);
+        let input = json!({"ImageId": "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64", "InstanceType": "m5.large", "MinCount": 2, "MaxCount": 2,
+            "TagSpecifications": [{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": "db"}]}]});
+        let out = call(&mut world, "RunInstances", &input).unwrap();
+        assert!(out["ReservationId"].as_str().unwrap().starts_with("r-0"));
+        let insts = out["Instances"].as_array().unwrap();
+        assert_eq!(insts.len(), 2);
+        assert_eq!(insts[1]["AmiLaunchIndex"], 1);
+        assert_eq!(insts[0]["State"], json!({"Code": 0, "Name": "pending"}));
+        assert_eq!(insts[0]["Tags"][0]["Value"], "db");
+        assert_eq!(insts[0]["CpuOptions"]["CoreCount"], 1);
+        assert_eq!(insts[0]["MetadataOptions"]["HttpTokens"], "required", "AL2023 AMIs default to IMDSv2");
+        let ip = insts[0]["PublicIpAddress"].as_str().unwrap();
+        assert_eq!(insts[0]["PublicDnsName"], format!("ec2-{}.compute-1.amazonaws.com", ip.replace('.', "-")));
+        let private = insts[0]["PrivateIpAddress"].as_str().unwrap();
+        assert!(private.starts_with("172.31."));
+        // Both share the reservation and the same AZ.
+        assert_eq!(insts[0]["Placement"]["AvailabilityZone"], insts[1]["Placement"]["AvailabilityZone"]);
+    }
+
+    #[test]
+    fn security_group_rules_round_trip() {
+        let mut world = World::new(1);
+        let sg = call(&mut world, "CreateSecurityGroup", &json!({"GroupName": "web", "Description": "web"})).unwrap();
+        let id = sg["GroupId"].as_str().unwrap().to_string();
+        let rule = json!({"GroupId": id, "IpProtocol": "tcp", "FromPort": 80, "ToPort": 80, "CidrIp": "0.0.0.0/0"});
+        call(&mut world, "AuthorizeSecurityGroupIngress", &rule).unwrap();
+        let dup = call(&mut world, "AuthorizeSecurityGroupIngress", &rule).unwrap_err();
+        assert_eq!(dup.code, "InvalidPermission.Duplicate");
+        assert!(world.net.workstation_allowed(&[id.clone()], 80));
+        assert!(!world.net.workstation_allowed(&[id.clone()], 22));
+        call(&mut world, "RevokeSecurityGroupIngress", &rule).unwrap();
+        assert!(!world.net.workstation_allowed(&[id.clone()], 80));
+        let gone = call(&mut world, "RevokeSecurityGroupIngress", &rule).unwrap_err();
+        assert_eq!(gone.code, "InvalidPermission.NotFound");
+        let default = world.net.sg_by_name(&world.net.default_vpc().id.clone(), "default").unwrap().id.clone();
+        let err = call(&mut world, "DeleteSecurityGroup", &json!({"GroupId": default})).unwrap_err();
+        assert_eq!(err.code, "CannotDelete");
+        call(&mut world, "DeleteSecurityGroup", &json!({"GroupId": id})).unwrap();
+    }
+}
