@@ -219,7 +219,7 @@ pub fn DatacenterPane(state: AppState) -> impl IntoView {
             .connected
             .get()
             .filter(|id| css_safe(id))
-            .map(|id| format!(".chip[data-instance-id=\"{id}\"]{{background-image:radial-gradient(circle at 50% 50%,var(--term-ps1) 0 28%,transparent 32%)}}"))
+            .map(|id| format!(".chip[data-instance-id=\"{id}\"]{{border-left:0.3rem solid var(--term-ps1)}}"))
             .unwrap_or_default();
         selected + &connected
     };

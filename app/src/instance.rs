@@ -128,6 +128,11 @@ pub fn InstancePane(state: AppState) -> impl IntoView {
                 (Some(_), Some(d)) => details(d).into_any(),
             }}
             <Show when=move || selected_id().is_some()>
+                <Show when=move || state.connected.with(Option::is_some)>
+                    <p class="hint">"The buttons type their command into the console, which is connected to "
+                        <code>{move || state.connected.get().unwrap_or_default()}</code>
+                        ": type " <code>"exit"</code> " to get back to the workstation."</p>
+                </Show>
                 <div class="actions">
                     <button data-testid="btn-connect" on:click=action("connect") class:dim=is(&["running"])
                         title="lab connect i-…">"Connect"</button>
