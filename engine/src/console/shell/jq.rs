@@ -5,6 +5,8 @@ use jaq_core::load::{Arena, File, Loader};
 use jaq_core::{data, unwrap_valr, Compiler, Ctx, Vars};
 use jaq_json::Val;
 
+const RANGE_DEFS: &str = "def range($a; $b): if ($b - $a) > 100000 then error(\"range too large for this simulated jq (limit 100000)\") else $a | while(. < $b; . + 1) end; def range($n): range(0; $n); def range($a; $b; $s): if $s == 0 or (($b - $a) / $s) > 100000 then error(\"range too large for this simulated jq (limit 100000)\") else $a | while(if $s > 0 then . < $b else . > $b end; . + $s) end; ";
+
 /// Most values one `jq` run may print.
 const MAX_VALUES: usize = 100_000;
 
@@ -125,6 +127,12 @@ pub(super) fn jq(ex: &mut Exec, args: &[String], inp: &mut Input, buf: &mut Buf)
         buf.e(format!("jq: error: recursive function `{name}' is not supported in this simulated jq\njq: 1 compile error\n"));
         return 3;
     }
+    for w in ["repeat", "while", "until", "input", "inputs", "getpath", "splits"] {
+        if code.split(|c: char| !(c.is_alphanumeric() || c == '_')).any(|t| t == w) && matches!(w, "repeat" | "while" | "until") {
+            buf.e(format!("jq: error: `{w}' is disabled in this simulated jq (it can run forever)\njq: 1 compile error\n"));
+            return 3;
+        }
+    }
     if code.len() > 64 * 1024 || code.chars().filter(|c| matches!(c, '(' | '[' | '{')).count() > 200 {
         buf.e("jq: error: filter too complex\njq: 1 compile error\n");
         return 3;
@@ -177,7 +185,9 @@ pub(super) fn jq(ex: &mut Exec, args: &[String], inp: &mut Input, buf: &mut Buf)
     let funs = jaq_core::funs().chain(jaq_std::funs()).chain(jaq_json::funs());
     let loader = Loader::new(defs);
     let arena = Arena::default();
-    let modules = match loader.load(&arena, File { code: code.as_str(), path: () }) {
+    // `range` with a cap, so `[range(1e9)]` fails fast instead of exhausting memory.
+    let full = format!("{RANGE_DEFS}{code}");
+    let modules = match loader.load(&arena, File { code: full.as_str(), path: () }) {
         Ok(m) => m,
         Err(errs) => {
             let n = errs.len().max(1);
