@@ -419,9 +419,19 @@ impl Fs {
         }
     }
 
-    /// Owner of a path (`root` unless set).
+    /// Owner of a path: set with `chown`, else that of the nearest directory above it that has
+    /// one (so files made in a user's home belong to the user), else `root`.
     pub fn owner(&self, path: &str) -> String {
-        self.owners.get(&normalize(path)).cloned().unwrap_or_else(|| "root".into())
+        let mut p = normalize(path);
+        loop {
+            if let Some(o) = self.owners.get(&p) {
+                return o.clone();
+            }
+            if p == "/" {
+                return "root".into();
+            }
+            p = parent(&p).to_string();
+        }
     }
     pub fn chown(&mut self, path: &str, user: &str) {
         let p = normalize(path);

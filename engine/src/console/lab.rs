@@ -74,12 +74,29 @@ pub fn run(m: &mut Machine, inv: &Invocation) -> CmdOut {
             Some(ms) if ms <= 30 * crate::clock::DAY => {
                 let before = snapshot(m);
                 m.world.advance(ms);
-                let mut out = String::new();
+                let mut changes: Vec<(String, State, State)> = Vec::new();
                 for (id, name, old) in before {
-                    if let Some(i) = m.world.compute.get(&id) {
-                        if i.state != old {
-                            out.push_str(&format!("{}{}: {} -> {}\n", id, name, old.name(), i.state.name()));
+                    match m.world.compute.get(&id) {
+                        Some(i) if i.state != old => changes.push((format!("{id}{name}"), old, i.state)),
+                        _ => {}
+                    }
+                }
+                let mut out = String::new();
+                if changes.len() <= 12 {
+                    for (who, old, new) in &changes {
+                        out.push_str(&format!("{who}: {} -> {}\n", old.name(), new.name()));
+                    }
+                } else {
+                    // Many instances at once: one line per kind of change.
+                    let mut kinds: Vec<(State, State, usize)> = Vec::new();
+                    for (_, old, new) in &changes {
+                        match kinds.iter_mut().find(|(o, n, _)| o == old && n == new) {
+                            Some(k) => k.2 += 1,
+                            None => kinds.push((*old, *new, 1)),
                         }
+                    }
+                    for (old, new, n) in kinds {
+                        out.push_str(&format!("{n} instances: {} -> {}\n", old.name(), new.name()));
                     }
                 }
                 out.push_str(&format!("{}\n", m.world.now().iso()));
