@@ -365,16 +365,19 @@ impl World {
         }
         if let Some(g) = &req.placement_group {
             if !g.is_empty() {
+                self.note("placement groups are not simulated yet (create-placement-group comes with the placement lesson), so no group exists to launch into.");
                 return Err(Ec2Error::new("InvalidPlacementGroup.Unknown", format!("The Placement Group '{g}' is unknown.")));
             }
         }
         if let Some(h) = &req.host_id {
+            self.note("Dedicated Hosts are not simulated yet (allocate-hosts comes with the placement lesson).");
             return Err(Ec2Error::new("InvalidHostID.NotFound", format!("The host ID '{h}' was not found")));
         }
         if req.tenancy.as_deref() == Some("host") {
             return Err(Ec2Error::new("InsufficientHostCapacity", "There is no Dedicated Host capacity available: this account has no Dedicated Hosts allocated (ec2lab does not simulate allocate-hosts yet)."));
         }
         if let Some(p) = &req.iam_instance_profile {
+            self.note("IAM roles and instance profiles are not simulated yet, so this account has no instance profile to attach.");
             return Err(Ec2Error::new("InvalidParameterValue", format!("Value ({p}) for parameter iamInstanceProfile.name is invalid. Invalid IAM Instance Profile name")));
         }
         if let Some(b) = &req.shutdown_behavior {
