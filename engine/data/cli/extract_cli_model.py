@@ -40,8 +40,9 @@ SUPPORTED = {
         "DescribeTags", "ModifyInstanceAttribute", "DescribeInstanceAttribute", "GetConsoleOutput",
     ],
     "ssm": ["GetParameter", "GetParameters", "GetParametersByPath"],
+    "sts": ["GetCallerIdentity"],
 }
-NAME_ONLY = ["iam", "sts", "logs", "cloudwatch", "cloudformation", "kms"]
+NAME_ONLY = ["iam", "logs", "cloudwatch", "cloudformation", "kms"]
 # botocore data dir name for each CLI service name.
 DATA_DIR = {"cloudwatch": "cloudwatch", "logs": "logs"}
 WAITERS = {

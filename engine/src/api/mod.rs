@@ -34,6 +34,7 @@ pub fn is_simulated(service: &str, operation: &str) -> bool {
     match service {
         "ec2" => ec2::OPERATIONS.contains(&operation),
         "ssm" => ssm::OPERATIONS.contains(&operation),
+        "sts" => operation == "GetCallerIdentity",
         _ => false,
     }
 }
@@ -46,6 +47,11 @@ pub fn call_as(world: &mut World, _caller: &Caller, service: &str, operation: &s
     match service {
         "ec2" => ec2::call(world, operation, input),
         "ssm" => ssm::call(world, operation, input),
+        "sts" if operation == "GetCallerIdentity" => Ok(serde_json::json!({
+            "UserId": "AIDAEC2LABLEARNER0001",
+            "Account": world.account_id(),
+            "Arn": format!("arn:aws:iam::{}:user/learner", world.account_id()),
+        })),
         _ => Err(ApiError::new("NotSimulated", format!("The {service} service is not simulated in ec2lab yet."))),
     }
 }

@@ -240,7 +240,7 @@ pub fn curl(m: &mut Machine, inv: &Invocation) -> CmdOut {
                 i += 1;
             }
             "-m" | "--max-time" | "--connect-timeout" => {
-                max_time = args.get(i + 1).and_then(|v| v.parse::<f64>().ok()).map(|s| (s * 1000.0) as u64);
+                max_time = args.get(i + 1).and_then(|v| v.parse::<f64>().ok()).map(|s| (s.clamp(0.0, 3600.0) * 1000.0) as u64);
                 i += 2;
             }
             "-H" | "-X" | "-o" | "-w" | "-d" | "--data" | "--header" | "--request" | "--output" | "--write-out" => i += 2,

@@ -191,9 +191,9 @@ fn honest_messages_and_exit_codes() {
     let mut b = echo();
     let o = run(&mut b, &["aws", "ec2", "create-placement-group", "--group-name", "x"]);
     assert_eq!((o.code, err(&o)), (252, "ec2lab: 'aws ec2 create-placement-group' is a real AWS CLI command, but ec2lab does not simulate it yet.\n".into()));
-    let o = run(&mut b, &["aws", "sts", "get-caller-identity"]);
+    let o = run(&mut b, &["aws", "iam", "list-roles"]);
     assert_eq!(o.code, 252);
-    assert!(err(&o).contains("'aws sts get-caller-identity' is a real AWS CLI command"));
+    assert!(err(&o).contains("'aws iam list-roles' is a real AWS CLI command"));
     let o = run(&mut b, &["aws", "s3", "ls"]);
     assert_eq!(o.code, 252);
     let mut ns = fake(|_, _, _| Err(ApiError::new("NotSimulated", "no")));
