@@ -667,9 +667,13 @@ fn apply_query(q: &jmespath::Expression<'static>, v: &Value) -> Result<Value, Fa
     // The jmespath crate keeps objects in BTreeMaps (sorted keys); Python keeps insertion order.
     // Restore it: multi-select hashes in expression order, other objects in the order the same
     // key set has in the input.
+    if !has_object(&out) {
+        return Ok(out); // scalars and lists of scalars have no key order to restore
+    }
     let mut orders: Vec<Vec<String>> = Vec::new();
     hash_orders(q.as_ast(), &mut orders);
-    input_orders(v, &mut orders, 0);
+    let mut seen: std::collections::HashSet<Vec<String>> = orders.iter().cloned().collect();
+    input_orders(v, &mut orders, &mut seen, 0);
     reorder(&mut out, &orders);
     Ok(out)
 }
@@ -698,19 +702,28 @@ fn hash_orders(a: &jmespath::ast::Ast, out: &mut Vec<Vec<String>>) {
     }
 }
 
-fn input_orders(v: &Value, out: &mut Vec<Vec<String>>, depth: usize) {
+fn has_object(v: &Value) -> bool {
+    match v {
+        Value::Object(_) => true,
+        Value::Array(a) => a.iter().any(has_object),
+        _ => false,
+    }
+}
+
+fn input_orders(v: &Value, out: &mut Vec<Vec<String>>, seen: &mut std::collections::HashSet<Vec<String>>, depth: usize) {
     if depth > 64 || out.len() > 4096 {
         return;
     }
     match v {
         Value::Object(o) => {
             let keys: Vec<String> = o.keys().cloned().collect();
-            if !out.iter().any(|k| *k == keys) {
+            if !seen.contains(&keys) {
+                seen.insert(keys.clone());
                 out.push(keys);
             }
-            o.values().for_each(|x| input_orders(x, out, depth + 1));
+            o.values().for_each(|x| input_orders(x, out, seen, depth + 1));
         }
-        Value::Array(a) => a.iter().for_each(|x| input_orders(x, out, depth + 1)),
+        Value::Array(a) => a.iter().for_each(|x| input_orders(x, out, seen, depth + 1)),
         _ => {}
     }
 }
