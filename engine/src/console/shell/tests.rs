@@ -274,7 +274,7 @@ fn coreutils() {
     assert_eq!(out("printf 'x 3\\ny 1\\n' | sort -k2 -n"), "y 1\nx 3\n");
     assert_eq!(out("echo -n hello | base64"), "aGVsbG8=\n");
     assert_eq!(out("echo hello | base64 | base64 -d"), "hello\n");
-    assert_eq!(out("echo hello | base64 -w0"), "aGVsbG8K\n");
+    assert_eq!(out("echo hello | base64 -w0"), "aGVsbG8K", "GNU base64 -w0 ends without a newline");
     assert_eq!(out("printf 'foo\\nbar\\nFoo\\n' | grep -i foo"), "foo\nFoo\n");
     assert_eq!(out("printf 'foo\\nbar\\n' | grep -v foo"), "bar\n");
     assert_eq!(out("printf 'foo\\nbar\\nfoo\\n' | grep -c foo"), "2\n");

@@ -354,13 +354,8 @@ pub(super) fn run(ex: &mut Exec, name: &str, argv: &[String], inp: &mut Input, b
                 let wrap = o.val('w').or(o.long_val("wrap")).map(|w| w.parse::<usize>().unwrap_or(76)).unwrap_or(76);
                 let enc = base64::engine::general_purpose::STANDARD.encode(&d);
                 if wrap == 0 {
+                    // GNU base64 -w0 ends without a newline.
                     buf.o(enc);
-                    if !d.is_empty() || true {
-                        buf.o("\n");
-                    }
-                    if enc_is_empty(&d) {
-                        // GNU prints nothing at all for empty input with -w0.
-                    }
                 } else {
                     let cs = enc.as_bytes();
                     for ch in cs.chunks(wrap) {
@@ -428,7 +423,7 @@ pub(super) fn run(ex: &mut Exec, name: &str, argv: &[String], inp: &mut Input, b
                 let st = ex.dispatch_nofunc(&args[i..], inp, buf);
                 let exit = ex.sh.exit_requested;
                 *ex.sh = saved;
-                ex.sh.exit_requested |= exit && false;
+                let _ = exit; // `exit` inside a sourced file ends the file, not the session
                 return Some(st);
             }
             let mut env = if clear { Default::default() } else { ex.sh.env() };
@@ -755,10 +750,6 @@ pub(super) fn run(ex: &mut Exec, name: &str, argv: &[String], inp: &mut Input, b
         }
         _ => return None,
     })
-}
-
-fn enc_is_empty(d: &[u8]) -> bool {
-    d.is_empty()
 }
 
 fn fnv_hex(d: &[u8], len: usize) -> String {
@@ -2291,7 +2282,7 @@ fn date(ex: &mut Exec, args: &[String], buf: &mut Buf) -> i32 {
         let a = &args[i];
         if let Some(f) = a.strip_prefix('+') {
             fmt = Some(f.to_string());
-        } else if a == "-u" || a == "--utc" || a == "-R" && false {
+        } else if a == "-u" || a == "--utc" {
         } else if a == "-d" || a == "--date" || a.starts_with("--date=") || a.starts_with("-d") && a.len() > 2 {
             let v = if let Some(v) = a.strip_prefix("--date=") {
                 v.to_string()
