@@ -420,7 +420,7 @@ pub fn instance_json(world: &World, i: &Instance) -> Value {
         json!({"HostnameType": "ip-name", "EnableResourceNameDnsARecord": false, "EnableResourceNameDnsAAAARecord": false}),
     );
     m.insert("MaintenanceOptions".into(), json!({"AutoRecovery": "default"}));
-    m.insert("CurrentInstanceBootMode".into(), json!(if ami.and_then(|a| a.boot_mode) == Some("uefi") { "uefi" } else { "legacy-bios" }));
+    m.insert("CurrentInstanceBootMode".into(), json!(current_boot_mode(ami.and_then(|a| a.boot_mode), itype.map(|t| t.hypervisor.as_str()))));
     m.insert("InstanceId".into(), json!(i.id));
     m.insert("ImageId".into(), json!(i.image_id));
     m.insert("State".into(), state_json(i.state));
@@ -456,6 +456,15 @@ pub fn instance_json(world: &World, i: &Instance) -> Value {
         m.insert("PublicIpAddress".into(), json!(net::ip_to_string(ip)));
     }
     Value::Object(m)
+}
+
+/// UEFI when the AMI asks for it, or prefers it and the type is Nitro (Xen types boot legacy BIOS).
+fn current_boot_mode(ami_mode: Option<&str>, hypervisor: Option<&str>) -> &'static str {
+    match (ami_mode, hypervisor) {
+        (Some("uefi"), _) => "uefi",
+        (Some("uefi-preferred"), Some("nitro")) => "uefi",
+        _ => "legacy-bios",
+    }
 }
 
 /// The describe-instances filter names the simulation answers (besides `tag:KEY`).
