@@ -109,7 +109,13 @@ impl AppState {
         let t0 = crate::prefs::now_ms();
         let out = self.lab.try_update_value(|lab| lab.run(&command));
         let t1 = crate::prefs::now_ms();
+        let quit = self.lab.try_update_value(|lab| lab.take_quit_request()).unwrap_or(false);
         let (stdout, stderr, exit) = match &out {
+            Some(o) if quit => (
+                o.stdout.clone(),
+                format!("{}ec2lab: this is your workstation, there is nothing to log out of (`lab reset` starts over).\n", o.stderr),
+                o.exit,
+            ),
             Some(o) => (o.stdout.clone(), o.stderr.clone(), o.exit),
             None => (String::new(), "ec2lab: the lab is busy\n".to_string(), 1),
         };

@@ -29,3 +29,19 @@ fn binary_prints_jsonl() {
     assert_eq!(lines[3]["exit"], 127);
     assert_eq!(lines[3]["stderr"], "bash: nosuchcommand: command not found\n");
 }
+
+#[test]
+fn exit_on_the_workstation_ends_the_script() {
+    let bin = env!("CARGO_BIN_EXE_ec2lab");
+    let mut child = std::process::Command::new(bin)
+        .args(["--seed", "1"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("ec2lab runs");
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(b"echo before\nexit 3\necho after\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), "before\n");
+    assert_eq!(out.status.code(), Some(3));
+}

@@ -109,7 +109,8 @@ fn run(mut lab: Lab, reader: Box<dyn BufRead>, jsonl: bool, interactive: bool) -
         } else {
             pending.clear();
         }
-        if eof {
+        // `exit` on the workstation ends the session, as it closes a terminal.
+        if eof || lab.take_quit_request() {
             break;
         }
         if interactive {

@@ -46,6 +46,8 @@ pub struct Lab {
     sessions: Vec<Session>,
     /// Every complete input run so far: with the seed, this is the whole state.
     history: Vec<String>,
+    /// `exit` was run on the workstation.
+    quit_requested: bool,
 }
 
 pub const WORKSTATION_USER: &str = "learner";
@@ -54,7 +56,7 @@ pub const WORKSTATION_HOSTNAME: &str = "workstation";
 
 impl Lab {
     pub fn new(seed: u64) -> Lab {
-        Lab { world: World::new(seed), sessions: vec![workstation_session()], history: Vec::new() }
+        Lab { world: World::new(seed), sessions: vec![workstation_session()], history: Vec::new(), quit_requested: false }
     }
 
     /// Run a complete command (possibly several lines) where the learner currently is.
@@ -84,7 +86,8 @@ impl Lab {
                     out.stderr.push_str(&format!("Connection to {} closed.\n", s.via));
                 }
             } else {
-                out.stderr.push_str("ec2lab: this is your workstation, there is nothing to log out of (try `lab reset` to start over).\n");
+                // A terminal would close; the caller decides (the binary quits, the browser says so).
+                self.quit_requested = true;
             }
         }
         for a in actions {
@@ -161,6 +164,11 @@ impl Lab {
         } else {
             format!("[{}@{} {}]{} ", s.shell.user, host, dir, sigil)
         }
+    }
+
+    /// True once after `exit` ran on the workstation (where a terminal window would close).
+    pub fn take_quit_request(&mut self) -> bool {
+        std::mem::take(&mut self.quit_requested)
     }
 
     /// Where the learner is: the workstation or an instance id.
