@@ -18,5 +18,5 @@ pub mod ssm;
 pub mod view;
 pub mod world;
 
-pub use console::{Lab, Output};
+pub use console::{Lab, Output, Step};
 pub use world::World;

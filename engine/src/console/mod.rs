@@ -33,6 +33,14 @@ struct Session {
     boots: u32,
 }
 
+/// One thing done to a lab: a console input, or the clock moved from outside the console (the
+/// browser's live clock). A seed and its steps rebuild the same world ([`Lab::replay`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Step {
+    Input(String),
+    Advance(u64),
+}
+
 /// What a command asked the console to do once the current line has finished.
 #[derive(Clone, Debug)]
 pub(crate) enum Action {
@@ -45,7 +53,7 @@ pub struct Lab {
     world: World,
     sessions: Vec<Session>,
     /// Every complete input run so far: with the seed, this is the whole state.
-    history: Vec<String>,
+    history: Vec<Step>,
     /// `exit` was run on the workstation.
     quit_requested: bool,
 }
@@ -61,7 +69,7 @@ impl Lab {
 
     /// Run a complete command (possibly several lines) where the learner currently is.
     pub fn run(&mut self, input: &str) -> Output {
-        self.history.push(input.to_string());
+        self.history.push(Step::Input(input.to_string()));
         let mut pre_err = String::new();
         self.drop_dead_session(&mut pre_err);
         let mut actions = Vec::new();
@@ -191,6 +199,11 @@ impl Lab {
 
     /// Move the virtual clock (the UI's live clock; console commands use `sleep` or `lab advance`).
     pub fn advance(&mut self, ms: u64) {
+        // Consecutive clock ticks fold into one step, so a live clock does not grow the log.
+        match self.history.last_mut() {
+            Some(Step::Advance(total)) => *total = total.saturating_add(ms),
+            _ => self.history.push(Step::Advance(ms)),
+        }
         self.world.advance(ms)
     }
 
@@ -203,8 +216,22 @@ impl Lab {
         self.world.generation()
     }
 
-    /// The inputs run so far, in order.
-    pub fn history(&self) -> &[String] {
+    /// Build the world again from a seed and the steps another lab took (`history()`).
+    pub fn replay(seed: u64, steps: &[Step]) -> Lab {
+        let mut lab = Lab::new(seed);
+        for s in steps {
+            match s {
+                Step::Input(text) => {
+                    lab.run(text);
+                }
+                Step::Advance(ms) => lab.advance(*ms),
+            }
+        }
+        lab
+    }
+
+    /// What was done so far, in order: with the seed, the whole state.
+    pub fn history(&self) -> &[Step] {
         &self.history
     }
 
