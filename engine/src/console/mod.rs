@@ -9,6 +9,7 @@ pub mod aws;
 mod lab;
 pub mod shell;
 mod ssh;
+pub use ssh::{workstation_port_open, workstation_ssh_ready};
 
 pub use shell::Output;
 use crate::clock::Time;
@@ -56,7 +57,13 @@ pub struct Lab {
     history: Vec<Step>,
     /// `exit` was run on the workstation.
     quit_requested: bool,
+    /// Lab commands this lesson refuses (`Lab::set_disabled_commands`).
+    disabled: Vec<String>,
 }
+
+/// The commands the lab itself provides (everything else is the shell's): the names a lesson may
+/// disable.
+pub const LAB_COMMANDS: &[&str] = &["aws", "lab", "help", "ssh", "curl", "ping"];
 
 pub const WORKSTATION_USER: &str = "learner";
 pub const WORKSTATION_HOME: &str = "/home/learner";
@@ -64,7 +71,31 @@ pub const WORKSTATION_HOSTNAME: &str = "workstation";
 
 impl Lab {
     pub fn new(seed: u64) -> Lab {
-        Lab { world: World::new(seed), sessions: vec![workstation_session()], history: Vec::new(), quit_requested: false }
+        Lab { world: World::new(seed), sessions: vec![workstation_session()], history: Vec::new(), quit_requested: false, disabled: Vec::new() }
+    }
+
+    /// Refuse these lab commands (names from [`LAB_COMMANDS`]) from now on, everywhere, the way a
+    /// lesson turns off the `lab` shortcuts: `bash: lab: disabled in this lesson`, exit 127.
+    pub fn set_disabled_commands(&mut self, names: Vec<String>) {
+        self.disabled = names;
+    }
+
+    pub fn disabled_commands(&self) -> &[String] {
+        &self.disabled
+    }
+
+    /// Run `input` as a read-only observer: on a copy of the world, from a fresh workstation
+    /// session, with every command allowed. Neither this lab's world, its clock, its sessions nor
+    /// its history change (lesson checks are built on this).
+    pub fn observe(&self, input: &str) -> Output {
+        let mut copy = Lab {
+            world: self.world.clone(),
+            sessions: vec![workstation_session()],
+            history: Vec::new(),
+            quit_requested: false,
+            disabled: Vec::new(),
+        };
+        copy.run(input)
     }
 
     /// Run a complete command (possibly several lines) where the learner currently is.
@@ -78,7 +109,7 @@ impl Lab {
         let mut out = {
             let (world, sessions) = (&mut self.world, &mut self.sessions);
             let session = &mut sessions[top];
-            let mut m = Machine { world, place: &place, actions: &mut actions };
+            let mut m = Machine { world, place: &place, actions: &mut actions, disabled: &self.disabled };
             session.shell.run(input, &mut m)
         };
         if !pre_err.is_empty() {
@@ -288,6 +319,8 @@ pub(crate) struct Machine<'a> {
     pub world: &'a mut World,
     pub place: &'a Place,
     pub actions: &'a mut Vec<Action>,
+    /// Lab commands refused in this lesson.
+    pub disabled: &'a [String],
 }
 
 impl Machine<'_> {
@@ -322,6 +355,9 @@ impl System for Machine<'_> {
     fn external(&mut self, inv: &Invocation) -> Option<CmdOut> {
         let name = inv.argv.first().map(String::as_str).unwrap_or("");
         let name = name.rsplit('/').next().unwrap_or(name);
+        if self.disabled.iter().any(|d| d == name) && self.has_command(name) {
+            return Some(CmdOut::err(127, format!("bash: {name}: disabled in this lesson\n")));
+        }
         Some(match name {
             "aws" => self.aws(inv),
             "lab" => lab::run(self, inv),
@@ -364,5 +400,38 @@ impl Machine<'_> {
         let read = |p: &str| snapshot.as_ref().and_then(|fs| fs.read(&Fs::resolve(&cwd, p)).map(|d| d.to_vec()));
         let ctx = aws::AwsContext { on_instance: self.on_instance().is_some() };
         aws::run(self.world, inv, &read, &ctx)
+    }
+}
+
+#[cfg(test)]
+mod lesson_hooks {
+    use super::*;
+
+    #[test]
+    fn disabled_commands_are_refused_everywhere() {
+        let mut lab = Lab::new(1);
+        lab.set_disabled_commands(vec!["lab".into(), "ping".into()]);
+        let o = lab.run("lab advance 5m");
+        assert_eq!((o.exit, o.stderr.as_str()), (127, "bash: lab: disabled in this lesson\n"));
+        assert_eq!(lab.now(), Lab::new(1).now(), "the refused command did nothing");
+        let o = lab.run("/usr/bin/ping -c1 10.0.0.1 || echo refused");
+        assert_eq!(o.stdout, "refused\n");
+        assert!(o.stderr.contains("ping: disabled in this lesson"));
+        assert_eq!(lab.run("echo fine").stdout, "fine\n", "shell builtins are unaffected");
+        assert_eq!(lab.run("aws sts get-caller-identity --query Account --output text").stdout, "123456789012\n");
+    }
+
+    #[test]
+    fn observe_changes_nothing() {
+        let mut lab = Lab::new(4);
+        lab.run("aws ec2 run-instances --image-id resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64 --instance-type t3.micro");
+        lab.set_disabled_commands(vec!["aws".into()]);
+        let (hash, now, generation, steps) = (lab.state_hash(), lab.now(), lab.generation(), lab.history().len());
+        let o = lab.observe("aws ec2 describe-instances --query 'Reservations[].Instances[].State.Name' --output text");
+        assert_eq!(o.stdout.trim(), "pending", "the observer may use disabled commands");
+        let o = lab.observe("lab advance 10m; aws ec2 wait instance-running; sleep 60; touch /tmp/x; lab reset");
+        assert_eq!(o.exit, 0);
+        assert_eq!((lab.state_hash(), lab.now(), lab.generation(), lab.history().len()), (hash, now, generation, steps));
+        assert_eq!(lab.run("aws ec2 describe-instances").exit, 127, "the lab's own settings stay");
     }
 }

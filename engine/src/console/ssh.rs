@@ -215,7 +215,7 @@ pub fn ssh(m: &mut Machine, inv: &Invocation) -> CmdOut {
         let place = super::Place::Instance(inst_id.clone());
         let mut actions = Vec::new();
         let out = {
-            let mut remote = Machine { world: m.world, place: &place, actions: &mut actions };
+            let mut remote = Machine { world: m.world, place: &place, actions: &mut actions, disabled: m.disabled };
             sh.run(&line, &mut remote)
         };
         return CmdOut { stdout: out.stdout.into_bytes(), stderr: format!("{err}{}", out.stderr).into_bytes(), code: out.exit };
@@ -323,4 +323,44 @@ pub fn ping(m: &mut Machine, inv: &Invocation) -> CmdOut {
         out.push_str(&format!("\n--- {host} ping statistics ---\n{count} packets transmitted, 0 received, 100% packet loss, time {}ms\n\n", (count - 1) * 1000));
         CmdOut { stdout: out.into_bytes(), stderr: Vec::new(), code: 1 }
     }
+}
+
+/// Could the learner's `ssh` from the workstation reach this instance and log in? The same
+/// conditions `ssh` checks, without running it: `Err` says the first thing in the way.
+pub fn workstation_ssh_ready(world: &crate::World, instance_id: &str) -> Result<(), String> {
+    let Some(inst) = world.compute.get(instance_id) else { return Err(format!("there is no instance {instance_id}")) };
+    if inst.state != State::Running {
+        return Err(format!("{instance_id} is {}", inst.state.name()));
+    }
+    if inst.public_ip.is_none() {
+        return Err(format!("{instance_id} has no public IPv4 address"));
+    }
+    if !world.net.workstation_allowed(&inst.security_groups, 22) {
+        return Err(format!("no security group of {instance_id} lets the workstation in on port 22"));
+    }
+    if !inst.sshd_ready(world.now()) {
+        return Err(format!("sshd on {instance_id} is not up yet"));
+    }
+    let Some(key) = inst.key_name.as_deref() else { return Err(format!("{instance_id} was launched without a key pair")) };
+    let Some(pem) = world.net.key_pair(key).and_then(|k| k.private_pem.as_deref()) else {
+        return Err(format!("the private key of key pair {key} was never given to the workstation"));
+    };
+    let pem = pem.trim();
+    let fs = &world.workstation_fs;
+    let saved = fs.paths().filter(|p| fs.is_file(p)).filter(|p| fs.read(p).is_some_and(|d| String::from_utf8_lossy(d).trim() == pem)).collect::<Vec<_>>();
+    if saved.is_empty() {
+        return Err(format!("the private key of {key} is not saved on the workstation"));
+    }
+    if !saved.iter().any(|p| fs.mode(p).is_some_and(|m| m & 0o077 == 0)) {
+        return Err(format!("the private key of {key} is readable by others (ssh refuses it; chmod 400)"));
+    }
+    Ok(())
+}
+
+/// Does a TCP connection from the workstation reach `port` of this instance (running, public
+/// address, a security group rule that admits the workstation)? Says nothing about what listens.
+pub fn workstation_port_open(world: &crate::World, instance_id: &str, port: u16) -> bool {
+    world.compute.get(instance_id).is_some_and(|i| {
+        i.state == State::Running && i.public_ip.is_some() && world.net.workstation_allowed(&i.security_groups, port)
+    })
 }
