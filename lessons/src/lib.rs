@@ -1,5 +1,23 @@
-//! ec2lab's curriculum crate.
+//! ec2lab's curriculum crate: lesson and question files (format 1, see lessons/README.md), their
+//! loader and validator, the checks that decide each step, a headless [`Runner`], and the replay
+//! that proves every lesson solvable ([`verify_catalog`]).
 //!
-//! The learning layer (lesson and quiz files, their loader and checker, exam mode, saved progress)
-//! is the next piece of work (issue 3) and lands here. Until then this crate holds no lessons,
-//! and the app shows none; see `lessons/README.md`.
+//! ```
+//! let catalog = lessons::Catalog::builtin().expect("the built-in content is valid");
+//! assert!(lessons::verify_catalog(&catalog).is_empty());
+//! ```
+
+mod checks;
+mod load;
+mod model;
+mod runner;
+mod verify;
+
+pub use checks::{evaluate, evaluate_all, CheckResult};
+pub use load::{builtin_sources, Catalog, Source, FORMAT};
+pub use model::*;
+pub use runner::Runner;
+pub use verify::{verify_catalog, verify_lesson};
+
+#[cfg(test)]
+mod tests;
