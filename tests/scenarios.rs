@@ -51,6 +51,8 @@ fn stop_start_moves_host_and_public_ip() {
     ok(&mut lab, &format!("aws ec2 wait instance-running --instance-ids {id}"));
     let before = engine::view::instance(lab.world(), &id).unwrap();
     assert!(before.public_ip.is_some());
+    let attach_query = format!("aws ec2 describe-instances --instance-ids {id} --query 'Reservations[0].Instances[0].[LaunchTime,BlockDeviceMappings[0].Ebs.AttachTime]' --output text");
+    let times_before = ok(&mut lab, &attach_query);
     let stop = json(&mut lab, &format!("aws ec2 stop-instances --instance-ids {id}"));
     assert_eq!(stop["StoppingInstances"][0]["CurrentState"]["Code"], 64);
     assert_eq!(stop["StoppingInstances"][0]["PreviousState"]["Name"], "running");
@@ -64,6 +66,12 @@ fn stop_start_moves_host_and_public_ip() {
     assert_ne!(after.host, before.host, "a start lands on another host");
     assert_ne!(after.public_ip, before.public_ip, "a start brings a new public IP");
     assert_eq!(after.private_ip, before.private_ip, "the private IP stays");
+    // LaunchTime moves to the new start; the root volume stays attached since the first launch.
+    let times_after = ok(&mut lab, &attach_query);
+    let (lb, ab) = times_before.trim().split_once('\t').unwrap();
+    let (la, aa) = times_after.trim().split_once('\t').unwrap();
+    assert_ne!(lb, la);
+    assert_eq!(ab, aa);
 }
 
 #[test]

@@ -94,6 +94,9 @@ pub struct Instance {
     pub transition_reason: String,
     pub state_reason: Option<(String, String)>,
     pub launch_time: Time,
+    /// When the instance was first launched: the root volume and network interface stay
+    /// attached since then, across stops and starts.
+    pub created: Time,
     pub host: Option<usize>,
     pub last_host: Option<usize>,
     pub tags: Vec<(String, String)>,
@@ -528,6 +531,7 @@ impl World {
                 transition_reason: String::new(),
                 state_reason: Some(("pending".into(), "pending".into())),
                 launch_time: self.now(),
+                created: self.now(),
                 host: Some(host),
                 last_host: Some(host),
                 tags: req.tags.clone(),

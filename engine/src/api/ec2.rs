@@ -337,7 +337,7 @@ pub fn instance_json(world: &World, i: &Instance) -> Value {
             "BlockDeviceMappings".into(),
             json!([{
                 "DeviceName": root,
-                "Ebs": {"AttachTime": i.launch_time.iso_offset(), "DeleteOnTermination": true, "Status": "attached", "VolumeId": i.volume_id}
+                "Ebs": {"AttachTime": i.created.iso_offset(), "DeleteOnTermination": true, "Status": "attached", "VolumeId": i.volume_id}
             }]),
         );
     }
@@ -352,7 +352,7 @@ pub fn instance_json(world: &World, i: &Instance) -> Value {
         }
         ni.insert(
             "Attachment".into(),
-            json!({"AttachTime": i.launch_time.iso_offset(), "AttachmentId": i.attachment_id, "DeleteOnTermination": true, "DeviceIndex": 0, "Status": "attached", "NetworkCardIndex": 0}),
+            json!({"AttachTime": i.created.iso_offset(), "AttachmentId": i.attachment_id, "DeleteOnTermination": true, "DeviceIndex": 0, "Status": "attached", "NetworkCardIndex": 0}),
         );
         ni.insert("Description".into(), json!(""));
         ni.insert("Groups".into(), sg_pairs(world, &i.security_groups));
