@@ -9,7 +9,9 @@
 
 mod checks;
 mod load;
+pub mod markdown;
 mod model;
+pub mod progress;
 mod runner;
 mod verify;
 
