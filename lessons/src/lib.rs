@@ -8,6 +8,7 @@
 //! ```
 
 mod checks;
+pub mod exam;
 mod load;
 pub mod markdown;
 mod model;
