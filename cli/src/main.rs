@@ -3,19 +3,26 @@
 //! Interactive on a terminal (`ec2lab`), or a script runner: `ec2lab --seed N [--jsonl] [FILE]`
 //! reads console input from FILE or stdin, one complete command at a time (a command may span
 //! lines: open quotes, here-documents, trailing `\`), and runs it on a fresh world.
-//! `ec2lab lesson …` checks, lists and plays lessons (see lesson.rs).
+//! `ec2lab lesson …` checks, lists and plays lessons (see lesson.rs); `ec2lab quiz` and `ec2lab exam`
+//! put the question bank to work (see quiz.rs).
 
 mod lesson;
+mod quiz;
 
 use engine::Lab;
 use std::io::{self, BufRead, IsTerminal, Write};
 
-const USAGE: &str = "usage: ec2lab [--seed N] [--jsonl] [FILE]\n       ec2lab lesson check|list|run … (ec2lab lesson --help)\n\n  --seed N   build the world from seed N (default 1)\n  --jsonl    print one JSON object per command: input, stdout, stderr, exit, clock\n  FILE       read commands from FILE instead of standard input\n";
+const USAGE: &str = "usage: ec2lab [--seed N] [--jsonl] [FILE]\n       ec2lab lesson check|list|run … (ec2lab lesson --help)\n       ec2lab quiz [TOPIC] [--seed N] [--count N]\n       ec2lab exam [--length 10|20|65] [--seed N] [--topic T]...\n\n  --seed N   build the world from seed N (default 1)\n  --jsonl    print one JSON object per command: input, stdout, stderr, exit, clock\n  FILE       read commands from FILE instead of standard input\n";
 
 fn main() {
     let argv: Vec<String> = std::env::args().skip(1).collect();
     if argv.first().map(String::as_str) == Some("lesson") {
         std::process::exit(lesson::main(&argv[1..]));
+    }
+    match argv.first().map(String::as_str) {
+        Some("quiz") => std::process::exit(quiz::quiz_main(&argv[1..])),
+        Some("exam") => std::process::exit(quiz::exam_main(&argv[1..])),
+        _ => {}
     }
     let mut seed: u64 = 1;
     let mut jsonl = false;
