@@ -5,6 +5,8 @@ mod console;
 mod datacenter;
 mod instance;
 mod prefs;
+#[allow(dead_code)] // parts are for the quiz and exam pages
+mod progress_store;
 mod state;
 
 use leptos::prelude::*;
@@ -108,6 +110,7 @@ fn App() -> impl IntoView {
     })
     .forget();
 
+    progress_store::provide_progress();
     bench::install(state);
 
     view! {
