@@ -1,15 +1,19 @@
-//! ec2lab in the browser: header (clock, speed, theme), datacenter, instance and console panes.
+//! ec2lab in the browser: the routes (`/` home, `/sandbox`, `/lesson/:id`, `/quiz/:topic`,
+//! `/exam`), the lab header (clock, speed, theme) and the sandbox page.
 
 mod bench;
 mod console;
 mod datacenter;
+mod home;
 mod instance;
+mod lesson;
 mod prefs;
-#[allow(dead_code)] // parts are for the quiz and exam pages
 mod progress_store;
 mod state;
 
 use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes, A};
+use leptos_router::path;
 
 use crate::console::ConsolePane;
 use crate::datacenter::DatacenterPane;
@@ -22,7 +26,7 @@ const TICK_MS: u32 = 250;
 const MAX_STEP_MS: f64 = 2_000.0;
 
 #[component]
-fn Header(state: AppState) -> impl IntoView {
+pub fn Header(state: AppState) -> impl IntoView {
     let dark = RwSignal::new(prefs::initial_theme());
     let large = RwSignal::new(prefs::initial_large());
     Effect::new(move |_| prefs::apply_theme(dark.get()));
@@ -52,7 +56,7 @@ fn Header(state: AppState) -> impl IntoView {
     };
     view! {
         <header class="topbar">
-            <h1 class="title">"ec2lab"</h1>
+            <h1 class="title"><A href="/" attr:title="The curriculum">"ec2lab"</A></h1>
             <span class="region-badge">{move || state.region.get()}</span>
             <div class="clockbox" class:paused=move || !state.playing.get() title="Virtual time (UTC)">
                 <span class="clock-icon" aria-hidden="true">"◷"</span>
@@ -89,15 +93,13 @@ fn Header(state: AppState) -> impl IntoView {
     }
 }
 
-#[component]
-fn App() -> impl IntoView {
-    let state = AppState::new(prefs::seed_from_url());
-
-    // The virtual clock: every TICK_MS, advance by the real time elapsed × speed while playing.
-    // Real elapsed time (not a fixed step) keeps the clock honest when the browser throttles
-    // timers in a background tab; the cap avoids a huge jump after the laptop slept.
+/// Run the virtual clock of `state` while the calling component lives: every TICK_MS, advance by
+/// the real time elapsed × speed while playing. Real elapsed time (not a fixed step) keeps the
+/// clock honest when the browser throttles timers in a background tab; the cap avoids a huge
+/// jump after the laptop slept. The timer is dropped (stopped) with the component's owner.
+pub fn run_clock(state: AppState) {
     let last_tick = StoredValue::new(prefs::now_ms());
-    gloo_timers::callback::Interval::new(TICK_MS, move || {
+    let interval = gloo_timers::callback::Interval::new(TICK_MS, move || {
         let now = prefs::now_ms();
         let last = last_tick.try_get_value().unwrap_or(now);
         last_tick.set_value(now);
@@ -107,14 +109,18 @@ fn App() -> impl IntoView {
             let speed = state.speed.try_get_untracked().unwrap_or(1);
             state.advance(elapsed * speed);
         }
-    })
-    .forget();
+    });
+    let _keep = StoredValue::new_local(interval);
+}
 
-    progress_store::provide_progress();
+/// `/sandbox`: the full lab with no lesson.
+#[component]
+fn SandboxPage() -> impl IntoView {
+    let state = AppState::new(prefs::seed_from_url());
+    run_clock(state);
     bench::install(state);
-
     view! {
-        <div class="app">
+        <div class="app" data-testid="sandbox">
             <Header state />
             <main class="layout">
                 <DatacenterPane state />
@@ -123,6 +129,45 @@ fn App() -> impl IntoView {
             </main>
         </div>
     }
+}
+
+/// Unknown paths (and unknown lesson ids): a friendly page with a way home.
+#[component]
+pub fn NotFound(#[prop(into)] what: String) -> impl IntoView {
+    view! {
+        <div class="page notfound" data-testid="not-found">
+            <h1>"Not found"</h1>
+            <p>{what}</p>
+            <p><A href="/">"← Back to the curriculum"</A></p>
+        </div>
+    }
+}
+
+#[component]
+fn App() -> impl IntoView {
+    progress_store::provide_progress();
+    view! {
+        <Router>
+            <home::ProgressBanner />
+            <Routes fallback=|| view! { <NotFound what="There is no page at this address." /> }>
+                <Route path=path!("/") view=home::HomePage />
+                <Route path=path!("/sandbox") view=SandboxPage />
+                <Route path=path!("/lesson/:id") view=lesson::LessonPage />
+                <Route path=path!("/quiz/:topic") view=QuizRoute />
+                <Route path=path!("/exam") view=ExamRoute />
+            </Routes>
+        </Router>
+    }
+}
+
+#[component]
+fn QuizRoute() -> impl IntoView {
+    view! { <NotFound what="Quizzes are on their way." /> }
+}
+
+#[component]
+fn ExamRoute() -> impl IntoView {
+    view! { <NotFound what="The practice exam is on its way." /> }
 }
 
 fn main() {

@@ -77,6 +77,7 @@ pub fn use_progress() -> RwSignal<Progress> {
     use_store().progress
 }
 
+#[allow(dead_code)] // for the quiz and exam pages
 /// Save the progress to storage now (changes are also saved automatically, a moment later).
 pub fn save_progress() {
     save_now(use_store());

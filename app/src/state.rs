@@ -71,7 +71,11 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(seed: u64) -> AppState {
-        let lab = Lab::new(seed);
+        AppState::from_lab(Lab::new(seed))
+    }
+
+    /// The state around a lab that is already set up (a lesson's: seeded, start script run).
+    pub fn from_lab(lab: Lab) -> AppState {
         let prompt = lab.prompt();
         let clock = lab.now().iso();
         let state = AppState {
@@ -242,6 +246,22 @@ impl AppState {
             self.connected.set(connected);
         }
         self.tick.update(|t| *t += 1);
+    }
+
+    /// Read the lab (lesson checks evaluate on it; nothing changes). `None` once disposed.
+    pub fn with_lab<R>(&self, f: impl FnOnce(&Lab) -> R) -> Option<R> {
+        self.lab.try_with_value(f)
+    }
+
+    /// Start over on another lab (a lesson's reset): empty scrollback, no selection, fresh views.
+    pub fn replace_lab(&self, lab: Lab) {
+        if self.lab.try_update_value(|l| *l = lab).is_none() {
+            return;
+        }
+        self.entries.set(Vec::new());
+        self.selected.set(None);
+        self.last_gen.set_value(None);
+        self.refresh(true);
     }
 
     pub fn instance(&self, id: &str) -> Option<engine::view::InstanceDetail> {

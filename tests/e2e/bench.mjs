@@ -25,7 +25,7 @@ const median = (xs) => {
 async function main() {
   app = await openApp({ viewport: { width: 1600, height: 1000 } });
   const { page, url } = app;
-  await page.goto(url, { waitUntil: 'load' });
+  await page.goto(`${url}/sandbox`, { waitUntil: 'load' });
   await waitFor('the console input', () => page.locator('[data-testid=console-input]').first().isVisible());
 
   console.log(`[bench] launching ${TARGET} instances through the console`);

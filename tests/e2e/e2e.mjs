@@ -47,8 +47,8 @@ async function main() {
   app = await openApp();
   const { page, url } = app;
 
-  step(`load ${url}`);
-  await page.goto(url, { waitUntil: 'load' });
+  step(`load ${url}/sandbox (the full lab)`);
+  await page.goto(`${url}/sandbox`, { waitUntil: 'load' });
   await waitFor('the console input to be visible', () => page.locator('[data-testid=console-input]').first().isVisible());
   await waitFor('the datacenter view', async () => (await page.locator('[data-testid=datacenter]').count()) > 0);
 
