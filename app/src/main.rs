@@ -4,11 +4,13 @@
 mod bench;
 mod console;
 mod datacenter;
+mod exam;
 mod home;
 mod instance;
 mod lesson;
 mod prefs;
 mod progress_store;
+mod quiz;
 mod state;
 
 use leptos::prelude::*;
@@ -153,21 +155,11 @@ fn App() -> impl IntoView {
                 <Route path=path!("/") view=home::HomePage />
                 <Route path=path!("/sandbox") view=SandboxPage />
                 <Route path=path!("/lesson/:id") view=lesson::LessonPage />
-                <Route path=path!("/quiz/:topic") view=QuizRoute />
-                <Route path=path!("/exam") view=ExamRoute />
+                <Route path=path!("/quiz/:topic") view=quiz::QuizPage />
+                <Route path=path!("/exam") view=exam::ExamPage />
             </Routes>
         </Router>
     }
-}
-
-#[component]
-fn QuizRoute() -> impl IntoView {
-    view! { <NotFound what="Quizzes are on their way." /> }
-}
-
-#[component]
-fn ExamRoute() -> impl IntoView {
-    view! { <NotFound what="The practice exam is on its way." /> }
 }
 
 fn main() {
