@@ -250,7 +250,8 @@ fn setup_view(length: RwSignal<usize>, start: impl Fn(leptos::ev::MouseEvent) + 
     let choices = EXAM_LENGTHS
         .iter()
         .map(|&n| {
-            let minutes = time_limit_minutes(n.min(bank));
+            let minutes = time_limit_minutes(n);
+            let short = (bank < n).then(|| format!("the bank has {bank} so far: {} minutes", time_limit_minutes(bank)));
             view! {
                 <button
                     class="qx-length"
@@ -261,6 +262,7 @@ fn setup_view(length: RwSignal<usize>, start: impl Fn(leptos::ev::MouseEvent) + 
                 >
                     <strong>{format!("{n} questions")}</strong>
                     <span>{format!("{minutes} minutes")}</span>
+                    {short.map(|t| view! { <span class="qx-short">{t}</span> })}
                 </button>
             }
         })

@@ -11,7 +11,9 @@
 // the saved exam's localStorage key and sees it discarded with a message, not a crash. Fails on
 // any console error or page error. Screenshots: tests/e2e/out/quiz.png (feedback) and
 // tests/e2e/out/exam-result.png.
-import { openApp, screenshot, waitFor as waitForAny } from './lib.mjs';
+import fs from 'node:fs';
+import path from 'node:path';
+import { openApp, screenshot, waitFor as waitForAny, REPO_ROOT } from './lib.mjs';
 
 const PROGRESS_KEY = 'ec2lab.progress.v1';
 const EXAM_KEY = 'ec2lab.exam.v1';
@@ -29,6 +31,18 @@ function step(name) {
 
 const tid = (page, testid) => page.locator(`[data-testid="${testid}"]`).first();
 const visible = (page, testid) => tid(page, testid).isVisible();
+/** A topic of topics.toml that no question file names yet (null when every topic has some). */
+function topicWithoutQuestions() {
+  const content = path.join(REPO_ROOT, 'lessons', 'content');
+  const topics = [...fs.readFileSync(path.join(content, 'topics.toml'), 'utf8').matchAll(/^id\s*=\s*"([^"]+)"/gm)].map((m) => m[1]);
+  const dir = path.join(content, 'questions');
+  const named = new Set();
+  for (const f of fs.readdirSync(dir).filter((f) => f.endsWith('.toml'))) {
+    for (const m of fs.readFileSync(path.join(dir, f), 'utf8').matchAll(/^topic\s*=\s*"([^"]+)"/gm)) named.add(m[1]);
+  }
+  return topics.find((t) => !named.has(t)) ?? null;
+}
+
 const WORDS = { one: 1, two: 2, three: 3, four: 4, five: 5 };
 
 /** How many options the shown question wants: 1, or N from its "(Choose N.)" note. */
@@ -102,6 +116,15 @@ async function main() {
   await waitFor('the notice', () => visible(page, 'quiz-notice'));
   if (!(await tid(page, 'quiz-notice').innerText()).includes('no-such-topic')) throw new Error('the notice does not name the topic');
   if ((await tid(page, 'link-home').getAttribute('href')) !== '/') throw new Error('no link home');
+
+  const empty = topicWithoutQuestions();
+  if (empty) {
+    step(`a topic with no questions yet (${empty}) says so`);
+    await page.goto(`${url}/quiz/${empty}`, { waitUntil: 'load' });
+    await waitFor('the notice', () => visible(page, 'quiz-notice'));
+    const text = await tid(page, 'quiz-notice').innerText();
+    if (!text.includes('no practice questions yet')) throw new Error(`the notice says: ${text.slice(0, 200)}`);
+  }
 
   // ---------------------------------------------------------------- the timed exam
   step(`open ${url}/exam and start a 10-question exam`);
