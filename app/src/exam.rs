@@ -180,7 +180,19 @@ pub fn ExamPage() -> impl IntoView {
         }
     };
 
+    // Finish: with questions still unanswered, the first press shows the review screen and says
+    // so; pressing again there hands the exam in.
     let finish = move |_| {
+        let unanswered = exam.with_untracked(|e| e.as_ref().map_or(0, |e| e.review().unanswered));
+        if unanswered > 0 && mode.get_untracked() != Mode::Review {
+            mode.set(Mode::Review);
+            error.set(Some(format!(
+                "{unanswered} question{} still unanswered (unanswered counts as wrong). Answer {}, or press Finish exam again to hand in now.",
+                if unanswered == 1 { " is" } else { "s are" },
+                if unanswered == 1 { "it" } else { "them" },
+            )));
+            return;
+        }
         let t = epoch_ms();
         exam.update(|e| {
             if let Some(e) = e {
@@ -508,6 +520,7 @@ fn running_view(
                         r.marked,
                     )}
                 </p>
+                <p class="qx-error" role="alert" data-testid="exam-finish-warning">{move || error.get()}</p>
                 <ul class="qx-review-list">{rows}</ul>
             </section>
         }
@@ -568,7 +581,13 @@ fn running_view(
                         if exam.with(|e| e.as_ref().is_some_and(|e| e.is_marked(i))) { "⚑ Unmark" } else { "⚐ Mark for review" }
                     }}
                 </button>
-                <button data-testid="btn-review" on:click=move |_| mode.set(Mode::Review)>
+                <button
+                    data-testid="btn-review"
+                    on:click=move |_| {
+                        error.set(None);
+                        mode.set(Mode::Review);
+                    }
+                >
                     "Review all"
                 </button>
                 <button class="primary" data-testid="btn-finish-exam" on:click=finish>
@@ -602,7 +621,7 @@ fn result_view(exam: &Exam, r: &ExamResult, new_exam: impl Fn(leptos::ev::MouseE
         .by_topic
         .iter()
         .map(|t| {
-            let pct = if t.total == 0 { 0 } else { t.correct * 100 / t.total };
+            let pct = (t.correct * 100).checked_div(t.total).unwrap_or(0);
             view! {
                 <tr data-testid=format!("exam-topic-{}", t.topic)>
                     <td>{topic_title(&t.topic)}</td>

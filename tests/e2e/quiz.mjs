@@ -167,6 +167,11 @@ async function main() {
   await waitFor('the review screen', () => visible(page, 'exam-review'));
   const review = await tid(page, 'exam-review').innerText();
   if (!review.includes('3 answered, 7 unanswered, 1 marked')) throw new Error(`review says: ${review.slice(0, 200)}`);
+  await tid(page, 'exam-review-1').click();
+  await waitFor('question 2 again', async () => ((await tid(page, 'exam-question').textContent()) ?? '').includes('Question 2 of 10'));
+  await tid(page, 'btn-finish-exam').click();
+  await waitFor('the review screen with a warning about 7 unanswered', async () =>
+    ((await tid(page, 'exam-finish-warning').textContent()) ?? '').includes('7 questions are still unanswered'));
   await tid(page, 'btn-finish-exam').click();
   await waitFor('the result', () => visible(page, 'exam-result'));
   const scoreText = (await tid(page, 'exam-score').textContent()) ?? '';
