@@ -118,7 +118,7 @@ pub fn run_clock(state: AppState) {
 /// `/sandbox`: the full lab with no lesson.
 #[component]
 fn SandboxPage() -> impl IntoView {
-    let state = AppState::new(prefs::seed_from_url());
+    let state = AppState::new(prefs::seed_from_url()).with_command_log(progress_store::use_progress());
     run_clock(state);
     bench::install(state);
     view! {

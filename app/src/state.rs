@@ -67,6 +67,8 @@ pub struct AppState {
     pub selected: RwSignal<Option<String>>,
     pub playing: RwSignal<bool>,
     pub speed: RwSignal<u64>,
+    /// Where typed commands are also logged (the sandbox's saved command log), if anywhere.
+    pub command_log: Option<RwSignal<lessons::progress::Progress>>,
 }
 
 impl AppState {
@@ -95,6 +97,7 @@ impl AppState {
             selected: RwSignal::new(None),
             playing: RwSignal::new(true),
             speed: RwSignal::new(1),
+            command_log: None,
         };
         state.refresh(true);
         state
@@ -110,6 +113,9 @@ impl AppState {
             return None;
         }
         self.push_history(&command);
+        if let Some(progress) = self.command_log {
+            progress.update(|p| p.log_command(&command));
+        }
         let t0 = crate::prefs::now_ms();
         let out = self.lab.try_update_value(|lab| lab.run(&command));
         let t1 = crate::prefs::now_ms();
@@ -184,6 +190,15 @@ impl AppState {
                 }
             }
         });
+    }
+
+    /// Log typed commands into the learner's progress, and start ↑/↓ history from what was logged
+    /// before (the sandbox keeps its command log across reloads).
+    pub fn with_command_log(mut self, progress: RwSignal<lessons::progress::Progress>) -> AppState {
+        let earlier = progress.with_untracked(|p| p.sandbox_log.clone());
+        self.history.set_value(earlier);
+        self.command_log = Some(progress);
+        self
     }
 
     /// Advance the virtual clock by `ms` and refresh the views if anything visible changed.

@@ -107,6 +107,16 @@ async function main() {
   const shot = await screenshot(page, 'e2e.png');
   console.log(`[e2e] screenshot: ${shot}`);
 
+  step('the sandbox command log survives a reload (↑ recalls the last command)');
+  await page.reload({ waitUntil: 'load' });
+  const input = page.locator('[data-testid=console-input]').first();
+  await waitFor('the console input after reload', () => input.isVisible());
+  await input.focus();
+  await page.keyboard.press('ArrowUp');
+  await waitFor(async () => `↑ to recall "lab advance 2m" (input is "${await input.inputValue()}")`, async () => (await input.inputValue()) === 'lab advance 2m', {
+    timeoutMs: 5000,
+  });
+
   step('no console errors or page errors');
   await app.close();
   console.log(`[e2e] PASS (${((Date.now() - t0) / 1000).toFixed(1)}s)`);
