@@ -214,6 +214,20 @@ fn any_match(values: &[String], actual: &[String]) -> bool {
     values.iter().any(|v| actual.iter().any(|a| wildcard_match(v, a)))
 }
 
+/// Apply EC2 `Filters` to one resource: every filter must match one of its values (filters AND,
+/// values OR, `*`/`?` wildcards). `values_for` gives the resource's values for a filter name, or
+/// `None` for a name EC2 does not know, which is an error even when another filter already failed.
+fn matches_filters(flts: &[(String, Vec<String>)], mut values_for: impl FnMut(&String) -> Option<Vec<String>>) -> Result<bool, ApiError> {
+    let mut keep = true;
+    for (name, values) in flts {
+        match values_for(name) {
+            Some(actual) => keep &= any_match(values, &actual),
+            None => return Err(invalid_filter(name)),
+        }
+    }
+    Ok(keep)
+}
+
 fn invalid_filter(name: &str) -> ApiError {
     ApiError::new("InvalidParameterValue", format!("The filter '{name}' is invalid"))
 }
@@ -543,17 +557,7 @@ fn describe_instances(world: &mut World, input: &Value) -> R {
         if !ids.is_empty() && !ids.contains(&i.id) {
             continue;
         }
-        let mut keep = true;
-        for (name, values) in &flts {
-            match instance_filter_values(world, i, name) {
-                Some(actual) => {
-                    if !any_match(values, &actual) {
-                        keep = false;
-                    }
-                }
-                None => return Err(invalid_filter(name)),
-            }
-        }
+        let keep = matches_filters(&flts, |name| instance_filter_values(world, i, name))?;
         if !keep {
             continue;
         }
@@ -599,8 +603,7 @@ fn describe_instance_status(world: &mut World, input: &Value) -> R {
             }
         };
         let az = catalog::azs().get(i.az()).map(|a| a.name).unwrap_or_default();
-        let mut keep = true;
-        for (name, values) in &flts {
+        let keep = matches_filters(&flts, |name| {
             let actual: Vec<String> = match name.as_str() {
                 "availability-zone" => vec![az.to_string()],
                 "instance-state-name" => vec![i.state.name().into()],
@@ -609,12 +612,10 @@ fn describe_instance_status(world: &mut World, input: &Value) -> R {
                 "instance-status.status" => vec![inst.into()],
                 "system-status.reachability" => vec![if sys == "ok" { "passed" } else { sys }.into()],
                 "instance-status.reachability" => vec![if inst == "ok" { "passed" } else { inst }.into()],
-                _ => return Err(invalid_filter(name)),
+                _ => return None,
             };
-            if !any_match(values, &actual) {
-                keep = false;
-            }
-        }
+            Some(actual)
+        })?;
         if !keep {
             continue;
         }
@@ -643,8 +644,7 @@ fn describe_instance_types(input: &Value) -> R {
         if !names.is_empty() && !names.contains(&t.name) {
             continue;
         }
-        let mut keep = true;
-        for (name, values) in &flts {
+        let keep = matches_filters(&flts, |name| {
             let actual: Vec<String> = match name.as_str() {
                 "instance-type" => vec![t.name.clone()],
                 "current-generation" => vec![t.current_generation.to_string()],
@@ -660,12 +660,10 @@ fn describe_instance_types(input: &Value) -> R {
                 "placement-group-info.supported-strategies" => t.placement_strategies.clone(),
                 "processor-info.supported-architecture" => t.architectures().iter().map(|s| s.to_string()).collect(),
                 "dedicated-hosts-supported" => vec![t.dedicated_hosts_supported().to_string()],
-                _ => return Err(invalid_filter(name)),
+                _ => return None,
             };
-            if !any_match(values, &actual) {
-                keep = false;
-            }
-        }
+            Some(actual)
+        })?;
         if keep {
             out.push(t.raw.clone());
         }
@@ -690,8 +688,7 @@ fn describe_azs(input: &Value) -> R {
         if !ids.is_empty() && !ids.iter().any(|n| n == az.zone_id) {
             continue;
         }
-        let mut keep = true;
-        for (name, values) in &flts {
+        let keep = matches_filters(&flts, |name| {
             let actual = match name.as_str() {
                 "zone-name" => az.name,
                 "zone-id" => az.zone_id,
@@ -699,12 +696,10 @@ fn describe_azs(input: &Value) -> R {
                 "state" => "available",
                 "zone-type" => "availability-zone",
                 "opt-in-status" => "opt-in-not-required",
-                _ => return Err(invalid_filter(name)),
+                _ => return None,
             };
-            if !any_match(values, &[actual.to_string()]) {
-                keep = false;
-            }
-        }
+            Some(vec![actual.to_string()])
+        })?;
         if keep {
             out.push(json!({
                 "OptInStatus": "opt-in-not-required",
@@ -736,18 +731,15 @@ fn describe_regions(input: &Value) -> R {
         if !names.is_empty() && !names.iter().any(|n| *n == r.name) {
             continue;
         }
-        let mut keep = true;
-        for (name, values) in &flts {
+        let keep = matches_filters(&flts, |name| {
             let actual = match name.as_str() {
                 "region-name" => r.name.to_string(),
                 "endpoint" => r.endpoint.to_string(),
                 "opt-in-status" => r.opt_in_status.to_string(),
-                _ => return Err(invalid_filter(name)),
+                _ => return None,
             };
-            if !any_match(values, &[actual]) {
-                keep = false;
-            }
-        }
+            Some(vec![actual])
+        })?;
         if keep {
             out.push(json!({"Endpoint": r.endpoint, "RegionName": r.name, "OptInStatus": r.opt_in_status}));
         }
@@ -779,8 +771,7 @@ fn describe_images(input: &Value) -> R {
                 continue;
             }
         }
-        let mut keep = true;
-        for (name, values) in &flts {
+        let keep = matches_filters(&flts, |name| {
             let actual: Vec<String> = match name.as_str() {
                 "name" => vec![a.name.into()],
                 "image-id" => vec![a.image_id.into()],
@@ -794,12 +785,10 @@ fn describe_images(input: &Value) -> R {
                 "description" => vec![a.description.into()],
                 "is-public" => vec!["true".into()],
                 "ena-support" => vec![a.ena_support.to_string()],
-                _ => return Err(invalid_filter(name)),
+                _ => return None,
             };
-            if !any_match(values, &actual) {
-                keep = false;
-            }
-        }
+            Some(actual)
+        })?;
         if keep {
             out.push(catalog::image_json(a));
         }
@@ -957,8 +946,7 @@ fn describe_key_pairs(world: &mut World, input: &Value) -> R {
         if !ids.is_empty() && !ids.contains(&k.id) {
             continue;
         }
-        let mut keep = true;
-        for (name, values) in &flts {
+        let keep = matches_filters(&flts, |name| {
             let actual: Vec<String> = if let Some(tk) = name.strip_prefix("tag:") {
                 k.tags.iter().filter(|(a, _)| a == tk).map(|(_, v)| v.clone()).collect()
             } else {
@@ -968,13 +956,11 @@ fn describe_key_pairs(world: &mut World, input: &Value) -> R {
                     "fingerprint" => vec![k.fingerprint.clone()],
                     "key-type" => vec![k.key_type.clone()],
                     "tag-key" => k.tags.iter().map(|(a, _)| a.clone()).collect(),
-                    _ => return Err(invalid_filter(name)),
+                    _ => return None,
                 }
             };
-            if !any_match(values, &actual) {
-                keep = false;
-            }
-        }
+            Some(actual)
+        })?;
         if !keep {
             continue;
         }
@@ -1188,8 +1174,7 @@ fn describe_security_groups(world: &mut World, input: &Value) -> R {
         if !names.is_empty() && !names.contains(&g.name) {
             continue;
         }
-        let mut keep = true;
-        for (name, values) in &flts {
+        let keep = matches_filters(&flts, |name| {
             let actual: Vec<String> = if let Some(tk) = name.strip_prefix("tag:") {
                 g.tags.iter().filter(|(a, _)| a == tk).map(|(_, v)| v.clone()).collect()
             } else {
@@ -1204,13 +1189,11 @@ fn describe_security_groups(world: &mut World, input: &Value) -> R {
                     "ip-permission.protocol" => g.ingress.iter().map(|r| r.protocol.clone()).collect(),
                     "ip-permission.cidr" => g.ingress.iter().filter_map(|r| if let Peer::Cidr(c) = &r.peer { Some(c.clone()) } else { None }).collect(),
                     "tag-key" => g.tags.iter().map(|(a, _)| a.clone()).collect(),
-                    _ => return Err(invalid_filter(name)),
+                    _ => return None,
                 }
             };
-            if !any_match(values, &actual) {
-                keep = false;
-            }
-        }
+            Some(actual)
+        })?;
         if keep {
             out.push(sg_json(world, g));
         }
@@ -1399,20 +1382,17 @@ fn describe_vpcs(world: &mut World, input: &Value) -> R {
         if !ids.is_empty() && !ids.contains(&v.id) {
             continue;
         }
-        let mut keep = true;
-        for (name, values) in &flts {
+        let keep = matches_filters(&flts, |name| {
             let actual = match name.as_str() {
                 "vpc-id" => v.id.clone(),
                 "is-default" | "isDefault" => v.is_default.to_string(),
                 "cidr" | "cidr-block-association.cidr-block" => v.cidr.clone(),
                 "state" => "available".into(),
                 "owner-id" => world.account_id().into(),
-                _ => return Err(invalid_filter(name)),
+                _ => return None,
             };
-            if !any_match(values, &[actual]) {
-                keep = false;
-            }
-        }
+            Some(vec![actual])
+        })?;
         if keep {
             out.push(json!({
                 "OwnerId": world.account_id(),
@@ -1444,8 +1424,7 @@ fn describe_subnets(world: &mut World, input: &Value) -> R {
             continue;
         }
         let az = catalog::azs().get(s.az);
-        let mut keep = true;
-        for (name, values) in &flts {
+        let keep = matches_filters(&flts, |name| {
             let actual = match name.as_str() {
                 "subnet-id" => s.id.clone(),
                 "vpc-id" => s.vpc_id.clone(),
@@ -1456,12 +1435,10 @@ fn describe_subnets(world: &mut World, input: &Value) -> R {
                 "state" => "available".into(),
                 "map-public-ip-on-launch" => s.map_public_ip_on_launch.to_string(),
                 "owner-id" => world.account_id().into(),
-                _ => return Err(invalid_filter(name)),
+                _ => return None,
             };
-            if !any_match(values, &[actual]) {
-                keep = false;
-            }
-        }
+            Some(vec![actual])
+        })?;
         if keep {
             out.push(json!({
                 "AvailabilityZoneId": az.map(|a| a.zone_id).unwrap_or_default(),
@@ -1572,22 +1549,19 @@ fn describe_tags(world: &mut World, input: &Value) -> R {
     }
     let mut out = Vec::new();
     for (rid, rt, k, v) in rows {
-        let mut keep = true;
-        for (name, values) in &flts {
+        let keep = matches_filters(&flts, |name| {
             let actual = match name.as_str() {
                 "resource-id" => rid.clone(),
                 "resource-type" => rt.to_string(),
                 "key" | "tag-key" => k.clone(),
                 "value" | "tag-value" => v.clone(),
                 n if n.starts_with("tag:") => {
-                    if &n[4..] == k.as_str() { v.clone() } else { keep = false; continue }
+                    if &n[4..] == k.as_str() { v.clone() } else { return Some(Vec::new()) }
                 }
-                _ => return Err(invalid_filter(name)),
+                _ => return None,
             };
-            if !any_match(values, &[actual]) {
-                keep = false;
-            }
-        }
+            Some(vec![actual])
+        })?;
         if keep {
             out.push(json!({"Key": k, "ResourceId": rid, "ResourceType": rt, "Value": v}));
         }
@@ -1755,6 +1729,23 @@ mod tests {
         assert!(!wildcard_match("web", "web-1"));
         assert!(wildcard_match("*-1", "web-1"));
         assert!(!wildcard_match("a*b", "a"));
+    }
+
+    #[test]
+    fn filters_and_across_names_or_across_values_and_reject_unknown_names() {
+        let f = |pairs: &[(&str, &[&str])]| -> Vec<(String, Vec<String>)> {
+            pairs.iter().map(|(n, v)| (n.to_string(), v.iter().map(|x| x.to_string()).collect())).collect()
+        };
+        let values = |name: &String| match name.as_str() {
+            "state" => Some(vec!["running".to_string()]),
+            "type" => Some(vec!["t3.micro".to_string()]),
+            _ => None,
+        };
+        assert_eq!(matches_filters(&f(&[("state", &["stopped", "running"]), ("type", &["t3.*"])]), values), Ok(true));
+        assert_eq!(matches_filters(&f(&[("state", &["stopped"])]), values), Ok(false));
+        // An unknown name is an error even after another filter has already failed.
+        let err = matches_filters(&f(&[("state", &["stopped"]), ("bogus", &["x"])]), values).unwrap_err();
+        assert_eq!(err.message, "The filter 'bogus' is invalid");
     }
 
     #[test]
