@@ -17,7 +17,7 @@ use crate::progress_store::{catalog, use_progress};
 use crate::state::AppState;
 use crate::{Header, NotFound};
 
-/// Real milliseconds between the commands of "Show solution".
+/// Real milliseconds between the commands of "Show solution" and "Watch the demo".
 const SOLUTION_GAP_MS: u32 = 700;
 
 /// The lesson's lab as the learner finds it.
@@ -112,10 +112,10 @@ fn LessonView(lesson: &'static Lesson) -> impl IntoView {
         hints_shown.set(0);
     };
 
-    let show_solution = move |_| {
-        let i = shown.get_untracked();
-        let Some(step) = lesson.steps.get(i) else { return };
-        let commands = engine::console::split_commands(&step.solution);
+    // Types a script into the console one command at a time, through the same path as typed
+    // input ("Show solution" and "Watch the demo"); a reset stops it.
+    let type_script = move |script: &str| {
+        let commands = engine::console::split_commands(script);
         let my_run = run_id.get_value();
         typing.set(true);
         wasm_bindgen_futures::spawn_local(async move {
@@ -130,6 +130,18 @@ fn LessonView(lesson: &'static Lesson) -> impl IntoView {
             }
             typing.try_set(false);
         });
+    };
+
+    let show_solution = move |_| {
+        if let Some(step) = lesson.steps.get(shown.get_untracked()) {
+            type_script(&step.solution);
+        }
+    };
+
+    let watch_demo = move |_| {
+        if let Some(demo) = lesson.steps.get(shown.get_untracked()).and_then(|s| s.demo.as_deref()) {
+            type_script(demo);
+        }
     };
 
     let step_list = lesson
@@ -182,6 +194,12 @@ fn LessonView(lesson: &'static Lesson) -> impl IntoView {
                     {(!step.hints.is_empty()).then(|| view! {
                         <button data-testid="btn-hint" disabled=!more_hints on:click=move |_| hints_shown.update(|h| *h += 1)>
                             {if hints == 0 { "Hint".to_string() } else if more_hints { "Another hint".to_string() } else { "No more hints".to_string() }}
+                        </button>
+                    })}
+                    {step.demo.is_some().then(|| view! {
+                        <button data-testid="btn-demo" disabled=move || typing.get() on:click=watch_demo
+                            title="Types this step's demonstration into the console while you watch">
+                            "Watch the demo"
                         </button>
                     })}
                     <button data-testid="btn-show-solution" disabled=move || typing.get() on:click=show_solution
