@@ -118,7 +118,19 @@ pub fn run_clock(state: AppState) {
 /// `/sandbox`: the full lab with no lesson.
 #[component]
 fn SandboxPage() -> impl IntoView {
-    let state = AppState::new(prefs::seed_from_url()).with_command_log(progress_store::use_progress());
+    let state = AppState::new(prefs::seed_from_url());
+    // `?try=<question id>`: set the lab up as the question describes by running its `try_it`
+    // script through the console (so the commands show in the scrollback), before the command
+    // log is attached so the setup is not recorded as the learner's own commands.
+    if let Some(script) = prefs::try_from_url()
+        .and_then(|id| progress_store::catalog().questions.iter().find(|q| q.id == id))
+        .and_then(|q| q.try_it.clone())
+    {
+        for command in engine::console::split_commands(&script) {
+            state.run_command(&command);
+        }
+    }
+    let state = state.with_command_log(progress_store::use_progress());
     run_clock(state);
     bench::install(state);
     view! {

@@ -56,6 +56,21 @@ pub fn seed_from_url() -> u64 {
     parse_seed(&search).unwrap_or(1)
 }
 
+/// `?try=<question id>` from the page URL: open the sandbox in the state a question describes.
+pub fn try_from_url() -> Option<String> {
+    let search = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
+    parse_try(&search)
+}
+
+fn parse_try(search: &str) -> Option<String> {
+    search
+        .trim_start_matches('?')
+        .split('&')
+        .find_map(|kv| kv.strip_prefix("try="))
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+}
+
 fn parse_seed(search: &str) -> Option<u64> {
     search
         .trim_start_matches('?')

@@ -212,6 +212,16 @@ fn QuizBody(topic: String) -> impl IntoView {
                 </p>
                 <div class="qx-scenario md" inner_html=scenario></div>
                 {note.map(|n| view! { <p class="qx-choose" data-testid="quiz-choose">{n}</p> })}
+                {q.try_it.as_ref().map(|_| {
+                    let href = format!("/sandbox?try={}", q.id);
+                    view! {
+                        <p class="qx-try-it">
+                            <a href=href target="_blank" rel="noopener" data-testid="quiz-try-it">
+                                "Try it in the lab"
+                            </a>
+                        </p>
+                    }
+                })}
                 <ul class="qx-options">{options}</ul>
                 <p class="qx-error" role="alert" data-testid="quiz-error">{move || error.get()}</p>
                 <div class="qx-actions">

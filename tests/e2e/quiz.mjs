@@ -111,6 +111,45 @@ async function main() {
     return id && id !== firstId && (await page.locator('[data-testid=quiz-feedback]').count()) === 0;
   });
 
+  step('a question with a try_it script opens the lab in its state');
+  const qdir = path.join(REPO_ROOT, 'lessons', 'content', 'questions');
+  let tryQ = null;
+  const tryIds = new Set();
+  for (const f of fs.readdirSync(qdir).filter((f) => f.endsWith('.toml')).sort()) {
+    for (const block of fs.readFileSync(path.join(qdir, f), 'utf8').split(/^\[\[questions\]\]\s*$/m).slice(1)) {
+      const id = block.match(/^id\s*=\s*"([^"]+)"/m)?.[1];
+      const script = block.match(/^try_it\s*=\s*"""\n?([\s\S]*?)"""/m)?.[1];
+      const first = script?.split('\n').map((l) => l.trim()).find((l) => l && !l.startsWith('#'));
+      if (id && first) { tryIds.add(id); tryQ ??= { id, first }; }
+    }
+  }
+  if (!tryQ) throw new Error('no question with a try_it script found in the bank');
+  await page.goto(`${url}/sandbox?try=${tryQ.id}`, { waitUntil: 'load' });
+  await waitFor(`the try_it command of ${tryQ.id} in the console`, async () =>
+    ((await tid(page, 'console-output').innerText()) ?? '').includes(tryQ.first.slice(0, 60)));
+  console.log(`[quiz]   /sandbox?try=${tryQ.id} ran: ${tryQ.first.slice(0, 60)}…`);
+  await page.goto(`${url}/quiz/ec2-basics`, { waitUntil: 'load' });
+  await waitFor('the first question', () => visible(page, 'quiz-question'));
+  for (let i = 0; i < 40; i++) {
+    const id = await tid(page, 'quiz-question').getAttribute('data-question-id');
+    if (tryIds.has(id)) {
+      await waitFor('the quiz-try-it link', async () => (await tid(page, 'quiz-try-it').getAttribute('href')) === `/sandbox?try=${id}`);
+      console.log(`[quiz]   quiz-try-it link shown for ${id}`);
+      break;
+    }
+    if (await page.locator('[data-testid=quiz-try-it]').count()) throw new Error(`quiz-try-it shown for ${id}, which has no try_it`);
+    if (!(await page.locator('[data-testid=quiz-option-0]').count())) break;
+    const n = await howMany(page, 'quiz-choose');
+    for (let k = 0; k < n; k++) await tid(page, `quiz-option-${k}`).click();
+    await tid(page, 'btn-submit-answer').click();
+    await waitFor('the feedback', () => visible(page, 'quiz-feedback'));
+    if (!(await page.locator('[data-testid=btn-next-question]').count())) break;
+    await tid(page, 'btn-next-question').click();
+    await waitFor('the next question', async () =>
+      (await page.locator('[data-testid=quiz-feedback]').count()) === 0 || (await page.locator('[data-testid=quiz-done]').count()) > 0);
+    if (await page.locator('[data-testid=quiz-done]').count()) break;
+  }
+
   step('an unknown topic: a friendly message with a link home');
   await page.goto(`${url}/quiz/no-such-topic`, { waitUntil: 'load' });
   await waitFor('the notice', () => visible(page, 'quiz-notice'));
