@@ -481,6 +481,15 @@ fn current_boot_mode(ami_mode: Option<&str>, hypervisor: Option<&str>) -> &'stat
     }
 }
 
+/// The tag filters every taggable resource answers: `tag:KEY` (the values of that key) and
+/// `tag-key` (all keys). `None` for any other name.
+fn tag_filter_values(tags: &[(String, String)], name: &str) -> Option<Vec<String>> {
+    if let Some(key) = name.strip_prefix("tag:") {
+        return Some(tags.iter().filter(|(k, _)| k == key).map(|(_, v)| v.clone()).collect());
+    }
+    (name == "tag-key").then(|| tags.iter().map(|(k, _)| k.clone()).collect())
+}
+
 /// The describe-instances filter names the simulation answers (besides `tag:KEY`).
 const INSTANCE_FILTERS: &[&str] = &[
     "instance-id", "instance-state-name", "instance-state-code", "instance-type", "image-id", "key-name",
@@ -499,8 +508,8 @@ fn instance_filter_values(world: &World, i: &Instance, name: &str) -> Option<Vec
     let az = catalog::azs().get(i.az());
     let subnet = world.net.subnets.get(i.subnet);
     let one = |s: String| Some(vec![s]);
-    if let Some(key) = name.strip_prefix("tag:") {
-        return Some(i.tags.iter().filter(|(k, _)| k == key).map(|(_, v)| v.clone()).collect());
+    if let Some(values) = tag_filter_values(&i.tags, name) {
+        return Some(values);
     }
     match name {
         "instance-id" => one(i.id.clone()),
@@ -510,7 +519,6 @@ fn instance_filter_values(world: &World, i: &Instance, name: &str) -> Option<Vec
         "image-id" => one(i.image_id.clone()),
         "key-name" => Some(i.key_name.iter().cloned().collect()),
         "availability-zone" | "placement.availability-zone" => one(az.map(|a| a.name.to_string()).unwrap_or_default()),
-        "tag-key" => Some(i.tags.iter().map(|(k, _)| k.clone()).collect()),
         "tag-value" => Some(i.tags.iter().map(|(_, v)| v.clone()).collect()),
         "vpc-id" => one(subnet.map(|s| s.vpc_id.clone()).unwrap_or_default()),
         "subnet-id" => one(subnet.map(|s| s.id.clone()).unwrap_or_default()),
@@ -947,17 +955,15 @@ fn describe_key_pairs(world: &mut World, input: &Value) -> R {
             continue;
         }
         let keep = matches_filters(&flts, |name| {
-            let actual: Vec<String> = if let Some(tk) = name.strip_prefix("tag:") {
-                k.tags.iter().filter(|(a, _)| a == tk).map(|(_, v)| v.clone()).collect()
-            } else {
-                match name.as_str() {
-                    "key-name" => vec![k.name.clone()],
-                    "key-pair-id" => vec![k.id.clone()],
-                    "fingerprint" => vec![k.fingerprint.clone()],
-                    "key-type" => vec![k.key_type.clone()],
-                    "tag-key" => k.tags.iter().map(|(a, _)| a.clone()).collect(),
-                    _ => return None,
-                }
+            if let Some(values) = tag_filter_values(&k.tags, name) {
+                return Some(values);
+            }
+            let actual: Vec<String> = match name.as_str() {
+                "key-name" => vec![k.name.clone()],
+                "key-pair-id" => vec![k.id.clone()],
+                "fingerprint" => vec![k.fingerprint.clone()],
+                "key-type" => vec![k.key_type.clone()],
+                _ => return None,
             };
             Some(actual)
         })?;
@@ -1175,22 +1181,20 @@ fn describe_security_groups(world: &mut World, input: &Value) -> R {
             continue;
         }
         let keep = matches_filters(&flts, |name| {
-            let actual: Vec<String> = if let Some(tk) = name.strip_prefix("tag:") {
-                g.tags.iter().filter(|(a, _)| a == tk).map(|(_, v)| v.clone()).collect()
-            } else {
-                match name.as_str() {
-                    "group-id" => vec![g.id.clone()],
-                    "group-name" => vec![g.name.clone()],
-                    "vpc-id" => vec![g.vpc_id.clone()],
-                    "description" => vec![g.description.clone()],
-                    "owner-id" => vec![world.account_id().into()],
-                    "ip-permission.from-port" => g.ingress.iter().filter_map(|r| r.from_port.map(|p| p.to_string())).collect(),
-                    "ip-permission.to-port" => g.ingress.iter().filter_map(|r| r.to_port.map(|p| p.to_string())).collect(),
-                    "ip-permission.protocol" => g.ingress.iter().map(|r| r.protocol.clone()).collect(),
-                    "ip-permission.cidr" => g.ingress.iter().filter_map(|r| if let Peer::Cidr(c) = &r.peer { Some(c.clone()) } else { None }).collect(),
-                    "tag-key" => g.tags.iter().map(|(a, _)| a.clone()).collect(),
-                    _ => return None,
-                }
+            if let Some(values) = tag_filter_values(&g.tags, name) {
+                return Some(values);
+            }
+            let actual: Vec<String> = match name.as_str() {
+                "group-id" => vec![g.id.clone()],
+                "group-name" => vec![g.name.clone()],
+                "vpc-id" => vec![g.vpc_id.clone()],
+                "description" => vec![g.description.clone()],
+                "owner-id" => vec![world.account_id().into()],
+                "ip-permission.from-port" => g.ingress.iter().filter_map(|r| r.from_port.map(|p| p.to_string())).collect(),
+                "ip-permission.to-port" => g.ingress.iter().filter_map(|r| r.to_port.map(|p| p.to_string())).collect(),
+                "ip-permission.protocol" => g.ingress.iter().map(|r| r.protocol.clone()).collect(),
+                "ip-permission.cidr" => g.ingress.iter().filter_map(|r| if let Peer::Cidr(c) = &r.peer { Some(c.clone()) } else { None }).collect(),
+                _ => return None,
             };
             Some(actual)
         })?;
