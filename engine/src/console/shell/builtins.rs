@@ -432,18 +432,7 @@ impl<'a> Exec<'a> {
             break;
         }
         if !raw {
-            let mut o = String::new();
-            let mut it = line.chars();
-            while let Some(c) = it.next() {
-                if c == '\\' {
-                    if let Some(n) = it.next() {
-                        o.push(n);
-                    }
-                } else {
-                    o.push(c);
-                }
-            }
-            line = o;
+            line = super::expand::unescape_glob(&line);
         }
         let ifs = self.sh.vars.get("IFS").cloned().unwrap_or_else(|| " \t\n".into());
         let mut rest = line.trim_matches(|c: char| ifs.contains(c) && c.is_whitespace()).to_string();

@@ -38,7 +38,8 @@ fn escape_glob(s: &str) -> String {
     o
 }
 
-fn unescape_glob(s: &str) -> String {
+/// Drop the backslash of every `\x` pair (`read` without `-r` and glob words both need it).
+pub(super) fn unescape_glob(s: &str) -> String {
     let mut o = String::with_capacity(s.len());
     let mut it = s.chars();
     while let Some(c) = it.next() {
