@@ -979,6 +979,22 @@ fn echo_escapes(s: &str) -> String {
 }
 
 /// `printf FORMAT ARGS…` (reuses the format while arguments remain).
+/// A printf width or precision at `f[*j]`: `*` takes the next argument, then any digits follow.
+fn star_or_digits(f: &[char], j: &mut usize, args: &[String], ai: &mut usize, consumed: &mut bool) -> String {
+    let mut s = String::new();
+    if f.get(*j) == Some(&'*') {
+        s = args.get(*ai).cloned().unwrap_or_default();
+        *ai += 1;
+        *consumed = true;
+        *j += 1;
+    }
+    while *j < f.len() && f[*j].is_ascii_digit() {
+        s.push(f[*j]);
+        *j += 1;
+    }
+    s
+}
+
 fn printf(fmt: &str, args: &[String], buf: &mut Buf) -> i32 {
     let f: Vec<char> = fmt.chars().collect();
     let mut ai = 0;
@@ -1028,32 +1044,11 @@ fn printf(fmt: &str, args: &[String], buf: &mut Buf) -> i32 {
                 flags.push(f[j]);
                 j += 1;
             }
-            let mut width = String::new();
-            if f.get(j) == Some(&'*') {
-                width = args.get(ai).cloned().unwrap_or_default();
-                ai += 1;
-                consumed = true;
-                j += 1;
-            }
-            while j < f.len() && f[j].is_ascii_digit() {
-                width.push(f[j]);
-                j += 1;
-            }
+            let width = star_or_digits(&f, &mut j, args, &mut ai, &mut consumed);
             let mut prec: Option<String> = None;
             if f.get(j) == Some(&'.') {
                 j += 1;
-                let mut p = String::new();
-                if f.get(j) == Some(&'*') {
-                    p = args.get(ai).cloned().unwrap_or_default();
-                    ai += 1;
-                    consumed = true;
-                    j += 1;
-                }
-                while j < f.len() && f[j].is_ascii_digit() {
-                    p.push(f[j]);
-                    j += 1;
-                }
-                prec = Some(p);
+                prec = Some(star_or_digits(&f, &mut j, args, &mut ai, &mut consumed));
             }
             while j < f.len() && "lhqjzt".contains(f[j]) {
                 j += 1;
