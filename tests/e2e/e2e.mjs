@@ -7,26 +7,15 @@
 // select one, stop it with the Stop button, see the equivalent CLI command echoed in the console
 // and the state go stopping -> stopped. Fails on any console error or page error (a Rust panic
 // shows up as the pageerror "unreachable"). Writes a screenshot to tests/e2e/out/e2e.png.
-import { openApp, runCommand, chipCount, screenshot, waitFor as waitForAny } from './lib.mjs';
+import { openApp, runCommand, chipCount, screenshot, suite } from './lib.mjs';
 
 const RUN_3 =
   'aws ec2 run-instances --image-id resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64 --instance-type t3.micro --count 3';
 const CHIPS = '[data-testid=datacenter] [data-testid=instance-chip]';
 
 let app;
-let currentStep = 'start';
-const t0 = Date.now();
-
-// Every wait fails fast when the browser reports an error.
-const waitFor = (what, fn, opts = {}) => waitForAny(what, fn, { ...opts, errors: app?.errors });
-
-function step(name) {
-  currentStep = name;
-  console.log(`[e2e +${((Date.now() - t0) / 1000).toFixed(1)}s] ${name}`);
-  if (app?.errors.length) {
-    throw new Error(`browser reported errors:\n  ${app.errors.join('\n  ')}`);
-  }
-}
+const S = suite('e2e');
+const { step, waitFor } = S;
 
 async function chipStates(page) {
   return page.locator(CHIPS).evaluateAll((els) => els.map((e) => e.getAttribute('data-state')));
@@ -44,7 +33,7 @@ async function consoleText(page) {
 
 async function main() {
   step('serve dist/ and launch Chromium');
-  app = await openApp();
+  app = S.app = await openApp();
   const { page, url } = app;
 
   step(`load ${url}/sandbox (the full lab)`);
@@ -119,18 +108,7 @@ async function main() {
 
   step('no console errors or page errors');
   await app.close();
-  console.log(`[e2e] PASS (${((Date.now() - t0) / 1000).toFixed(1)}s)`);
+  S.pass();
 }
 
-main().catch(async (err) => {
-  console.error(`\n[e2e] FAIL during step "${currentStep}": ${err.message}`);
-  if (app?.errors.length) console.error(`[e2e] browser errors:\n  ${app.errors.join('\n  ')}`);
-  if (app?.page) {
-    try {
-      const shot = await screenshot(app.page, 'e2e-failure.png');
-      console.error(`[e2e] failure screenshot: ${shot}`);
-    } catch { /* page gone */ }
-  }
-  await app?.close().catch(() => {});
-  process.exit(1);
-});
+S.run(main);

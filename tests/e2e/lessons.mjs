@@ -13,20 +13,12 @@
 // and tests/e2e/out/lessons-home.png (the home page with the banner).
 import fs from 'node:fs';
 import path from 'node:path';
-import { openApp, runCommand, screenshot, waitFor as waitForAny, REPO_ROOT } from './lib.mjs';
+import { openApp, runCommand, screenshot, suite, REPO_ROOT } from './lib.mjs';
 
 const KEY = 'ec2lab.progress.v1';
 let app;
-let currentStep = 'start';
-const t0 = Date.now();
-
-const waitFor = (what, fn, opts = {}) => waitForAny(what, fn, { ...opts, errors: app?.errors });
-
-function step(name) {
-  currentStep = name;
-  console.log(`[lessons +${((Date.now() - t0) / 1000).toFixed(1)}s] ${name}`);
-  if (app?.errors.length) throw new Error(`browser reported errors:\n  ${app.errors.join('\n  ')}`);
-}
+const S = suite('lessons');
+const { step, waitFor } = S;
 
 /**
  * The commands of step 1's `field` (`solution` or `demo`) in a lesson file (a TOML string, basic
@@ -62,7 +54,7 @@ const visible = (page, testid) => page.locator(`[data-testid=${testid}]`).first(
 
 async function main() {
   step('serve dist/ and launch Chromium');
-  app = await openApp();
+  app = S.app = await openApp();
   const { page, url } = app;
 
   step(`open ${url}/ (the curriculum map)`);
@@ -175,18 +167,7 @@ async function main() {
 
   step('no console errors or page errors');
   await app.close();
-  console.log(`[lessons] PASS (${((Date.now() - t0) / 1000).toFixed(1)}s)`);
+  S.pass();
 }
 
-main().catch(async (err) => {
-  console.error(`\n[lessons] FAIL during step "${currentStep}": ${err.message}`);
-  if (app?.errors.length) console.error(`[lessons] browser errors:\n  ${app.errors.join('\n  ')}`);
-  if (app?.page) {
-    try {
-      const shot = await screenshot(app.page, 'lessons-failure.png');
-      console.error(`[lessons] failure screenshot: ${shot}`);
-    } catch { /* page gone */ }
-  }
-  await app?.close().catch(() => {});
-  process.exit(1);
-});
+S.run(main);

@@ -110,3 +110,43 @@ export async function waitFor(what, fn, { timeoutMs = 30000, intervalMs = 100, e
     await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
+
+/**
+ * The bookkeeping every browser suite shares. `const S = suite('name')`, then in `main`:
+ * `app = S.app = await openApp()`, `S.step('what happens next')` (logs it, and fails at once if the
+ * browser reported an error), `S.waitFor(…)` (fails fast on browser errors), `S.pass()` at the end,
+ * and `S.run(main)` to start. On failure it prints the step, the browser errors, saves
+ * `out/<name>-failure.png` and exits 1.
+ */
+export function suite(name) {
+  const t0 = Date.now();
+  const seconds = () => ((Date.now() - t0) / 1000).toFixed(1);
+  const S = {
+    app: undefined,
+    current: 'start',
+    step(what) {
+      S.current = what;
+      console.log(`[${name} +${seconds()}s] ${what}`);
+      if (S.app?.errors.length) throw new Error(`browser reported errors:\n  ${S.app.errors.join('\n  ')}`);
+    },
+    waitFor: (what, fn, opts = {}) => waitFor(what, fn, { ...opts, errors: S.app?.errors }),
+    pass() {
+      console.log(`[${name}] PASS (${seconds()}s)`);
+    },
+    run(main) {
+      main().catch(async (err) => {
+        console.error(`\n[${name}] FAIL during step "${S.current}": ${err.message}`);
+        if (S.app?.errors.length) console.error(`[${name}] browser errors:\n  ${S.app.errors.join('\n  ')}`);
+        if (S.app?.page) {
+          try {
+            const shot = await screenshot(S.app.page, `${name}-failure.png`);
+            console.error(`[${name}] failure screenshot: ${shot}`);
+          } catch { /* page gone */ }
+        }
+        await S.app?.close().catch(() => {});
+        process.exit(1);
+      });
+    },
+  };
+  return S;
+}

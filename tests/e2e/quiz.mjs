@@ -13,21 +13,13 @@
 // tests/e2e/out/exam-result.png.
 import fs from 'node:fs';
 import path from 'node:path';
-import { openApp, screenshot, waitFor as waitForAny, REPO_ROOT } from './lib.mjs';
+import { openApp, screenshot, suite, REPO_ROOT } from './lib.mjs';
 
 const PROGRESS_KEY = 'ec2lab.progress.v1';
 const EXAM_KEY = 'ec2lab.exam.v1';
 let app;
-let currentStep = 'start';
-const t0 = Date.now();
-
-const waitFor = (what, fn, opts = {}) => waitForAny(what, fn, { ...opts, errors: app?.errors });
-
-function step(name) {
-  currentStep = name;
-  console.log(`[quiz +${((Date.now() - t0) / 1000).toFixed(1)}s] ${name}`);
-  if (app?.errors.length) throw new Error(`browser reported errors:\n  ${app.errors.join('\n  ')}`);
-}
+const S = suite('quiz');
+const { step, waitFor } = S;
 
 const tid = (page, testid) => page.locator(`[data-testid="${testid}"]`).first();
 const visible = (page, testid) => tid(page, testid).isVisible();
@@ -64,7 +56,7 @@ async function storedJson(page, key) {
 
 async function main() {
   step('serve dist/ and launch Chromium');
-  app = await openApp();
+  app = S.app = await openApp();
   const { page, url } = app;
 
   // ---------------------------------------------------------------- practice by topic
@@ -258,18 +250,7 @@ async function main() {
 
   step('no console errors or page errors');
   await app.close();
-  console.log(`[quiz] PASS (${((Date.now() - t0) / 1000).toFixed(1)}s)`);
+  S.pass();
 }
 
-main().catch(async (err) => {
-  console.error(`\n[quiz] FAIL during step "${currentStep}": ${err.message}`);
-  if (app?.errors.length) console.error(`[quiz] browser errors:\n  ${app.errors.join('\n  ')}`);
-  if (app?.page) {
-    try {
-      const shot = await screenshot(app.page, 'quiz-failure.png');
-      console.error(`[quiz] failure screenshot: ${shot}`);
-    } catch { /* page gone */ }
-  }
-  await app?.close().catch(() => {});
-  process.exit(1);
-});
+S.run(main);
