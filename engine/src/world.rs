@@ -147,7 +147,7 @@ impl World {
 
     /// A digest of the whole state: clock, generator position, every system. Equal worlds hash equal.
     pub fn state_hash(&self) -> u64 {
-        let mut h = Fnv(0xcbf2_9ce4_8422_2325);
+        let mut h = Fnv::new();
         self.seed.hash(&mut h);
         self.now.hash(&mut h);
         self.rng.word_pos().hash(&mut h);
@@ -161,7 +161,13 @@ impl World {
 }
 
 /// FNV-1a: a hasher whose output never changes between runs, platforms or Rust releases.
-struct Fnv(u64);
+pub(crate) struct Fnv(u64);
+
+impl Fnv {
+    pub(crate) fn new() -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
 
 impl Hasher for Fnv {
     fn finish(&self) -> u64 {

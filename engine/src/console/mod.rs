@@ -266,10 +266,11 @@ impl Lab {
         &self.history
     }
 
-    /// A digest of the world and the sessions, for determinism checks.
+    /// A digest of the world and the sessions, for determinism checks (the same stable FNV hasher
+    /// as `World::state_hash`, not std's DefaultHasher, whose output may change between releases).
     pub fn state_hash(&self) -> u64 {
         use std::hash::{Hash, Hasher};
-        let mut h = std::collections::hash_map::DefaultHasher::new();
+        let mut h = crate::world::Fnv::new();
         self.world.state_hash().hash(&mut h);
         for s in &self.sessions {
             s.place.hash(&mut h);
