@@ -2,7 +2,7 @@
 //! Typed requests in, typed errors out; the AWS JSON shapes live in `api::ec2`.
 
 use crate::catalog;
-use crate::clock::{Time, MINUTE, SECOND};
+use crate::clock::{Time, SECOND};
 use crate::fs::Fs;
 use crate::net;
 use crate::world::{Event, EventKind, World};
@@ -360,7 +360,7 @@ impl World {
                 Ok(_) => {}
             }
         }
-        let md = self.metadata_options(&req.metadata, ami.imds_support.as_deref_str())?;
+        let md = self.metadata_options(&req.metadata, ami.imds_support)?;
         if let Some(t) = &req.tenancy {
             if !["default", "dedicated", "host"].contains(&t.as_str()) {
                 return Err(Ec2Error::invalid_value(t, "tenancy"));
@@ -674,8 +674,9 @@ impl World {
         Ok(out)
     }
 
-    pub fn stop_instances(&mut self, ids: &[String], force: bool) -> Result<Vec<StateChange>, Ec2Error> {
-        let _ = force;
+    /// `--force` is accepted; a simulated OS never hangs on shutdown, so a forced stop takes as
+    /// long as a normal one.
+    pub fn stop_instances(&mut self, ids: &[String], _force: bool) -> Result<Vec<StateChange>, Ec2Error> {
         check_instance_ids(self, ids)?;
         for id in ids {
             let st = self.compute.get(id).map(|i| i.state).unwrap_or(State::Terminated);
@@ -866,26 +867,3 @@ fn os_release(os: &str) -> String {
         "NAME=\"Amazon Linux\"\nVERSION=\"2\"\nID=\"amzn\"\nID_LIKE=\"centos rhel fedora\"\nVERSION_ID=\"2\"\nPRETTY_NAME=\"Amazon Linux 2\"\n".into()
     }
 }
-
-/// Small helper so `Option<String>` and `Option<&str>` catalogue fields read the same.
-trait AsDerefStr {
-    fn as_deref_str(&self) -> Option<&str>;
-}
-impl AsDerefStr for Option<String> {
-    fn as_deref_str(&self) -> Option<&str> {
-        self.as_deref()
-    }
-}
-impl AsDerefStr for Option<&str> {
-    fn as_deref_str(&self) -> Option<&str> {
-        *self
-    }
-}
-impl AsDerefStr for Option<&&str> {
-    fn as_deref_str(&self) -> Option<&str> {
-        self.map(|s| *s)
-    }
-}
-
-#[allow(dead_code)]
-const _: u64 = MINUTE;

@@ -2,7 +2,7 @@
 
 use super::ApiError;
 use crate::catalog;
-use crate::compute::{check_instance_id, gmt, Ec2Error, Instance, MetadataOptionsRequest, RunRequest, State, StateChange};
+use crate::compute::{check_instance_id, Ec2Error, Instance, MetadataOptionsRequest, RunRequest, State, StateChange};
 use crate::net::{self, KeyPair, Peer, Rule, SecurityGroup};
 use crate::world::World;
 use serde_json::{json, Map, Value};
@@ -1717,7 +1717,6 @@ fn get_console_output(world: &mut World, input: &Value) -> R {
     );
     m.insert("Output".into(), json!(base64::engine::general_purpose::STANDARD.encode(log)));
     m.insert("Timestamp".into(), json!(i.state_since.iso_offset()));
-    let _ = gmt;
     Ok(Value::Object(m))
 }
 
