@@ -1,5 +1,4 @@
 //! The catalogue: regions, AZs, instance types, AMIs, public parameters.
-//! OWNER: catalog helper.
 //!
 //! Static reference data only: nothing here changes while a world runs. Instance types come from
 //! `engine/data/instance_types.json` (extracted from moto, Apache-2.0; see `engine/data/README.md`),

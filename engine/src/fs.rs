@@ -1,5 +1,4 @@
 //! An in-memory Linux-like filesystem, one per machine (the workstation and every instance).
-//! OWNER: shell helper. Skeleton API below is the contract other modules rely on.
 //!
 //! Paths are absolute and normalised (`/a/b`, never `/a/./b/` or `/a//b`). Every method that
 //! takes a path accepts anything and normalises it first (relative paths are taken from `/`);
