@@ -1,4 +1,4 @@
-//! The AWS CLI v2 front end. OWNER: aws-cli helper.
+//! The AWS CLI v2 front end.
 //!
 //! `aws [global options] SERVICE OPERATION [parameters]` parsed like awscli v2 (argparse
 //! semantics, shorthand and JSON values, file:// and fileb://, the ec2 customizations), the

@@ -1,5 +1,5 @@
 //! The learner's shell: bash syntax parsed by brush-parser, interpreted over a simulated machine.
-//! OWNER: shell helper. The types below are the contract the console relies on.
+//! The types below are the contract the console relies on (`System` is what a shell runs on).
 
 use crate::fs::Fs;
 use std::collections::BTreeMap;
