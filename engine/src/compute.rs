@@ -120,6 +120,10 @@ pub struct Instance {
     /// Bumped on every transition so stale timed events are ignored.
     pub generation: u32,
     pub fs: Fs,
+    /// The guest OS: packages, services, cloud-init's record, the boot timeline.
+    pub guest: crate::guest::Guest,
+    /// The metadata service's per-instance state: tokens, request log, tokenless count.
+    pub imds: crate::imds::ImdsState,
 }
 
 impl Instance {
@@ -560,6 +564,8 @@ impl World {
                 sshd_ready_at: None,
                 generation: 0,
                 fs,
+                guest: crate::guest::Guest { timeline: crate::guest::Timeline { launched: Some(self.now()), ..Default::default() }, ..Default::default() },
+                imds: Default::default(),
             };
             self.compute.insert(inst);
             let boot = self.rng.between(timing::BOOT.0, timing::BOOT.1);
@@ -748,6 +754,8 @@ impl World {
             }
             inst.sshd_ready_at = Some(now.plus(d));
             inst.boots += 1;
+            // The OS comes back after the reboot delay; cloud-init runs its per-boot work then.
+            crate::guest::on_boot(self, id, now.plus(d));
         }
         self.bump();
         Ok(())
@@ -793,6 +801,7 @@ impl World {
                     inst.sshd_ready_at = Some(now.plus(sshd));
                     inst.checks_ok_at = Some(now.plus(checks));
                 }
+                crate::guest::on_boot(self, &ev.instance, now);
             }
             EventKind::Stopped if inst.state == State::Stopping => {
                 let (host, units, public) = (inst.host, inst.units(), inst.public_ip);

@@ -109,7 +109,7 @@ impl Lab {
         let mut out = {
             let (world, sessions) = (&mut self.world, &mut self.sessions);
             let session = &mut sessions[top];
-            let mut m = Machine { world, place: &place, actions: &mut actions, disabled: &self.disabled };
+            let mut m = Machine { world, place: &place, actions: &mut actions, disabled: &self.disabled, clock: None };
             session.shell.run(input, &mut m)
         };
         if !pre_err.is_empty() {
@@ -322,6 +322,10 @@ pub(crate) struct Machine<'a> {
     pub actions: &'a mut Vec<Action>,
     /// Lab commands refused in this lesson.
     pub disabled: &'a [String],
+    /// The guest clock (ms) when this shell runs inside the instance on its own time (cloud-init
+    /// scripts at boot): `sleep` and `date` use it and the world's clock does not move. `None`
+    /// for interactive sessions, whose time is the world's.
+    pub clock: Option<u64>,
 }
 
 impl Machine<'_> {
@@ -375,12 +379,16 @@ impl System for Machine<'_> {
     }
 
     fn now_millis(&self) -> u64 {
-        self.world.now().0
+        self.clock.unwrap_or(self.world.now().0)
     }
 
     fn sleep(&mut self, millis: u64) {
         // A year at most per call, so a typo cannot push the clock past any date worth showing.
-        self.world.advance(millis.min(365 * crate::clock::DAY));
+        let millis = millis.min(365 * crate::clock::DAY);
+        match &mut self.clock {
+            Some(c) => *c = c.saturating_add(millis),
+            None => self.world.advance(millis),
+        }
     }
 
     fn hostname(&self) -> String {

@@ -215,7 +215,7 @@ pub fn ssh(m: &mut Machine, inv: &Invocation) -> CmdOut {
         let place = super::Place::Instance(inst_id.clone());
         let mut actions = Vec::new();
         let out = {
-            let mut remote = Machine { world: m.world, place: &place, actions: &mut actions, disabled: m.disabled };
+            let mut remote = Machine { world: m.world, place: &place, actions: &mut actions, disabled: m.disabled, clock: None };
             sh.run(&line, &mut remote)
         };
         return CmdOut { stdout: out.stdout.into_bytes(), stderr: format!("{err}{}", out.stderr).into_bytes(), code: out.exit };
