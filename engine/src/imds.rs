@@ -62,3 +62,11 @@ pub struct HttpResponse {
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
 }
+
+/// Serve one request from a process on instance `instance_id` (see [`HttpRequest::hops`]).
+/// Logs it on the instance. `None`: no response reaches the caller (it times out).
+pub fn request(world: &mut crate::World, instance_id: &str, req: &HttpRequest) -> Option<HttpResponse> {
+    // Implemented with the metadata tree (issue 4); until then every path is missing.
+    let _ = (world, instance_id, req);
+    Some(HttpResponse { status: 404, reason: "Not Found", headers: Vec::new(), body: Vec::new() })
+}

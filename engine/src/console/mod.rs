@@ -370,12 +370,13 @@ impl System for Machine<'_> {
             "ssh" => ssh::ssh(self, inv),
             "curl" => ssh::curl(self, inv),
             "ping" => ssh::ping(self, inv),
-            _ => return None,
+            // Commands of the guest OS (instances only; each decides whether this OS has it).
+            _ => return crate::guest::command(self, inv),
         })
     }
 
     fn has_command(&self, name: &str) -> bool {
-        matches!(name, "aws" | "lab" | "help" | "ssh" | "curl" | "ping")
+        matches!(name, "aws" | "lab" | "help" | "ssh" | "curl" | "ping") || crate::guest::has_command(self, name)
     }
 
     fn now_millis(&self) -> u64 {

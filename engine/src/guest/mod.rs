@@ -13,6 +13,8 @@
 //! started by a 40-second script answers 40 seconds after the stage began, and
 //! `cloud-init status` says `running` until then.
 
+pub mod web;
+
 use crate::clock::Time;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -107,4 +109,17 @@ pub fn on_boot(world: &mut crate::World, id: &str, at: Time) {
     if inst.guest.timeline.running.is_none() {
         inst.guest.timeline.running = Some(at);
     }
+}
+
+/// The guest OS's own commands (package managers, `systemctl`, `cloud-init`, …) for a shell on
+/// an instance. `None`: this machine has no such command (the shell says `command not found`).
+pub(crate) fn command(m: &mut crate::console::Machine, inv: &crate::console::shell::Invocation) -> Option<crate::console::shell::CmdOut> {
+    let _ = (m, inv);
+    None
+}
+
+/// Whether [`command`] would run `name` on this machine (for `type`, `which`, `command -v`).
+pub(crate) fn has_command(m: &crate::console::Machine, name: &str) -> bool {
+    let _ = (m, name);
+    false
 }
