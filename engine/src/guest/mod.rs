@@ -13,6 +13,9 @@
 //! started by a 40-second script answers 40 seconds after the stage began, and
 //! `cloud-init status` says `running` until then.
 
+pub mod cloud_init;
+pub mod pkg;
+pub mod services;
 pub mod web;
 
 use crate::clock::Time;
@@ -109,17 +112,23 @@ pub fn on_boot(world: &mut crate::World, id: &str, at: Time) {
     if inst.guest.timeline.running.is_none() {
         inst.guest.timeline.running = Some(at);
     }
+    // systemd starts the enabled services; cloud-init runs its stages alongside.
+    services::boot(world, id, at);
+    cloud_init::boot(world, id, at);
 }
 
 /// The guest OS's own commands (package managers, `systemctl`, `cloud-init`, …) for a shell on
 /// an instance. `None`: this machine has no such command (the shell says `command not found`).
 pub(crate) fn command(m: &mut crate::console::Machine, inv: &crate::console::shell::Invocation) -> Option<crate::console::shell::CmdOut> {
-    let _ = (m, inv);
-    None
+    let name = inv.argv.first().map(String::as_str).unwrap_or("");
+    let name = name.rsplit('/').next().unwrap_or(name);
+    match name {
+        "cloud-init" => cloud_init::command(m, inv),
+        _ => pkg::command(m, inv),
+    }
 }
 
 /// Whether [`command`] would run `name` on this machine (for `type`, `which`, `command -v`).
 pub(crate) fn has_command(m: &crate::console::Machine, name: &str) -> bool {
-    let _ = (m, name);
-    false
+    cloud_init::has_command(m, name) || pkg::has_command(m, name)
 }
