@@ -6,6 +6,7 @@ mod console;
 mod datacenter;
 mod exam;
 mod home;
+mod inspector;
 mod instance;
 mod lesson;
 mod prefs;
@@ -140,6 +141,7 @@ fn SandboxPage() -> impl IntoView {
                 <DatacenterPane state />
                 <InstancePane state />
                 <ConsolePane state />
+                <inspector::InspectorPane state />
             </main>
         </div>
     }
