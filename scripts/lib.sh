@@ -52,7 +52,7 @@ lock_version() {
 }
 
 TRUNK_VERSION=0.21.14
-APT_PACKAGES=(chromium chromium-driver)
+APT_PACKAGES=(chromium chromium-driver python3-venv)
 
 wasm_bindgen_version() { lock_version wasm-bindgen; }
 

@@ -58,3 +58,51 @@ fn known_nasty_inputs() {
     let o = lab.run("echo still here");
     assert_eq!(o.stdout, "still here\n");
 }
+
+/// User data is opaque to EC2 and handed to cloud-init at boot: random bytes, broken YAML, broken
+/// MIME, truncated gzip and deep nesting must all boot without a panic, and the instance must
+/// still be running afterwards (a bad bootstrap never stops an instance).
+#[test]
+fn hostile_user_data_boots_without_panic() {
+    use base64::Engine as _;
+    use engine::compute::{RunRequest, State};
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(4);
+    let mut samples: Vec<Vec<u8>> = vec![
+        b"#cloud-config\n".to_vec(),
+        b"#cloud-config\npackages: [httpd\nruncmd: {".to_vec(),
+        b"#cloud-config\nwrite_files:\n  - path: \n    content: !!binary |\n      ***\n".to_vec(),
+        format!("#cloud-config\nruncmd: {}{}\n", "[".repeat(5000), "]".repeat(5000)).into_bytes(),
+        b"#cloud-config\nusers: 7\nbootcmd: 'x'\nwrite_files: [{path: /etc/x, encoding: gz+b64, content: '!!'}]\n".to_vec(),
+        b"Content-Type: multipart/mixed; boundary=\"\"\n\n--\n".to_vec(),
+        b"Content-Type: multipart/mixed; boundary=\"X\"\nMIME-Version: 1.0\n\n--X\nContent-Type: text/x-shellscript\n\n#!/bin/sh\nexit 3\n--X".to_vec(),
+        vec![0x1f, 0x8b, 0x08, 0x00, 0xff, 0xff],
+        b"#!/bin/bash\nwhile true; do :; done\n".to_vec(),
+        b"#!/bin/bash\nsleep 99999999999; rm -rf /; echo $((1/0))\n".to_vec(),
+        b"#cloud-boothook\n#!/bin/sh\nfor i in $(seq 1 100000); do echo $i; done\n".to_vec(),
+        b"#include\nhttp://169.254.169.254/\n".to_vec(),
+        b"## template: jinja\n#cloud-config\n{{ v1.x }}\n".to_vec(),
+        b"\xff\xfe\x00#!".to_vec(),
+    ];
+    for _ in 0..12 {
+        let n = rng.random_range(1..600);
+        samples.push((0..n).map(|_| rng.random()).collect());
+    }
+    for (i, data) in samples.iter().enumerate() {
+        let mut world = engine::World::new(i as u64);
+        let req = RunRequest {
+            image_id: "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64".into(),
+            instance_type: Some("t3.micro".into()),
+            min_count: 1,
+            max_count: 1,
+            user_data: Some(base64::engine::general_purpose::STANDARD.encode(data)),
+            ..Default::default()
+        };
+        let Ok((_, ids)) = world.run_instances(req) else { continue };
+        world.advance(10 * 60 * 1000);
+        let inst = world.compute.get(&ids[0]).expect("launched");
+        assert_eq!(inst.state, State::Running, "sample {i}");
+        // A reboot runs the per-boot stages again.
+        world.reboot_instances(&ids).expect("reboot");
+        world.advance(10 * 60 * 1000);
+    }
+}

@@ -1,9 +1,10 @@
 //! The instance pane: details of the selected instance, action buttons, and a launch form.
 //! Every button types its console command through `AppState::run_command`.
 
-use engine::view::InstanceDetail;
+use engine::view::{BootTimeline, InstanceDetail};
 use leptos::prelude::*;
 
+use crate::chart::BakeChart;
 use crate::state::AppState;
 
 pub const AMI_PARAM: &str = "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
@@ -80,6 +81,63 @@ fn details(d: InstanceDetail) -> impl IntoView {
     }
 }
 
+/// `+1 min 05 s`: a duration since launch.
+pub fn since_launch(ms: u64) -> String {
+    let s = ms / 1000;
+    if s < 60 { format!("+{s} s") } else { format!("+{} min {:02} s", s / 60, s % 60) }
+}
+
+/// One milestone's text: the time since launch, or why there is none.
+fn reached(ms: Option<u64>, t: &BootTimeline, pending: &str) -> (String, &'static str) {
+    match ms {
+        Some(ms) => (since_launch(ms), "reached"),
+        None if !t.can_progress => ("never".into(), "never"),
+        None => (pending.to_string(), "not-yet"),
+    }
+}
+
+/// The rows of the boot timeline: (label, value, status, test id).
+pub fn timeline_rows(t: &BootTimeline) -> Vec<(&'static str, String, &'static str, &'static str)> {
+    let source = match (&t.image_name, t.baked, t.has_user_data) {
+        (Some(name), true, _) => format!("baked image {name} ({})", t.image_id),
+        (_, _, true) => format!("public AMI {} + user data", t.image_id),
+        _ => format!("public AMI {}, no user data", t.image_id),
+    };
+    let running = reached(t.to_running, t, "not yet");
+    let boot_pending = if t.bootstrap_status == "running" { "not yet (cloud-init is running)" } else { "not yet" };
+    let mut bootstrap = reached(t.to_bootstrap, t, boot_pending);
+    if t.to_bootstrap.is_some() && t.bootstrap_status == "error" {
+        bootstrap.0.push_str(" (with errors: see /var/log/cloud-init-output.log)");
+        bootstrap.1 = "error";
+    }
+    let service_pending = if t.to_running.is_some() { "not yet (nothing answers on port 80)" } else { "not yet" };
+    let service = reached(t.to_service, t, service_pending);
+    vec![
+        ("Source", source, "info", "timeline-source"),
+        ("Launched", format!("{} ({})", since_launch(0), t.launched), "reached", "timeline-launched"),
+        ("Running", running.0, running.1, "timeline-running"),
+        ("Bootstrap finished", bootstrap.0, bootstrap.1, "timeline-bootstrap"),
+        ("Service answering", service.0, service.1, "timeline-service"),
+    ]
+}
+
+fn timeline_view(t: BootTimeline) -> impl IntoView {
+    let rows = timeline_rows(&t);
+    view! {
+        <section class="boot-timeline" data-testid="boot-timeline" aria-label="Boot time to service time"
+            style="border-top: 1px solid var(--border); padding-top: 0.4rem;">
+            <h3 style="margin: 0 0.6rem; font-size: 0.95rem;">"Boot time to service time"</h3>
+            <dl class="details">
+                {rows.into_iter().map(|(label, value, status, testid)| view! {
+                    <dt>{label}</dt>
+                    <dd data-testid=testid data-status=status
+                        style=if status == "reached" || status == "info" { "" } else { "color: var(--muted)" }>{value}</dd>
+                }).collect_view()}
+            </dl>
+        </section>
+    }
+}
+
 #[component]
 pub fn InstancePane(state: AppState) -> impl IntoView {
     let detail = Memo::new(move |_| {
@@ -88,6 +146,14 @@ pub fn InstancePane(state: AppState) -> impl IntoView {
         state.instance(&id)
     });
     let selected_id = move || state.selected.get();
+    // Milestones recorded ahead of the clock appear when the clock gets there, so this follows
+    // the clock as well as the world's changes.
+    let timeline = Memo::new(move |_| {
+        state.tick.track();
+        state.clock.track();
+        let id = state.selected.get()?;
+        state.with_lab(|lab| engine::view::boot_timeline(lab.world(), &id)).flatten()
+    });
 
     let action = move |verb: &'static str| {
         move |_| {
@@ -127,6 +193,7 @@ pub fn InstancePane(state: AppState) -> impl IntoView {
                 }.into_any(),
                 (Some(_), Some(d)) => details(d).into_any(),
             }}
+            {move || timeline.get().map(timeline_view)}
             <Show when=move || selected_id().is_some()>
                 <Show when=move || state.connected.with(Option::is_some)>
                     <p class="hint">"The buttons type their command into the console, which is connected to "
@@ -147,6 +214,7 @@ pub fn InstancePane(state: AppState) -> impl IntoView {
                         title="aws ec2 terminate-instances">"Terminate"</button>
                 </div>
             </Show>
+            <BakeChart state />
             <form class="launch" on:submit=launch data-testid="launch-form">
                 <h3>"Launch instances"</h3>
                 <label>"Type "
@@ -180,5 +248,33 @@ mod tests {
             format!("aws ec2 run-instances --image-id {AMI_PARAM} --instance-type t3.micro --count 3 --tag-specifications 'ResourceType=instance,Tags=[{{Key=Name,Value=web}}]'")
         );
         assert_eq!(shell_quote("a b"), "'a b'");
+    }
+
+    #[test]
+    fn timeline_says_not_yet_and_never() {
+        assert_eq!(since_launch(32_400), "+32 s");
+        assert_eq!(since_launch(65_000), "+1 min 05 s");
+        let mut t = BootTimeline {
+            image_id: "ami-0123456789abcdef0".into(),
+            launched: "2026-01-05T09:00:00.000Z".into(),
+            to_running: Some(30_000),
+            bootstrap_status: "running".into(),
+            has_user_data: true,
+            can_progress: true,
+            ..Default::default()
+        };
+        let rows = timeline_rows(&t);
+        assert_eq!(rows[0].1, "public AMI ami-0123456789abcdef0 + user data");
+        assert_eq!(rows[2].1, "+30 s");
+        assert_eq!(rows[3].1, "not yet (cloud-init is running)");
+        assert_eq!((rows[4].1.as_str(), rows[4].2), ("not yet (nothing answers on port 80)", "not-yet"));
+        t.to_bootstrap = Some(95_000);
+        t.bootstrap_status = "error".into();
+        assert_eq!(timeline_rows(&t)[3].2, "error");
+        t.can_progress = false;
+        assert_eq!(timeline_rows(&t)[4].1, "never");
+        t.baked = true;
+        t.image_name = Some("web-v1".into());
+        assert_eq!(timeline_rows(&t)[0].1, "baked image web-v1 (ami-0123456789abcdef0)");
     }
 }

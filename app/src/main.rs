@@ -2,6 +2,7 @@
 //! `/exam`), the lab header (clock, speed, theme) and the sandbox page.
 
 mod bench;
+mod chart;
 mod console;
 mod datacenter;
 mod exam;

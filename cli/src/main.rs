@@ -4,20 +4,31 @@
 //! reads console input from FILE or stdin, one complete command at a time (a command may span
 //! lines: open quotes, here-documents, trailing `\`), and runs it on a fresh world.
 //! `ec2lab lesson …` checks, lists and plays lessons (see lesson.rs); `ec2lab quiz` and `ec2lab exam`
-//! put the question bank to work (see quiz.rs).
+//! put the question bank to work (see quiz.rs). `ec2lab [--seed N] imds …` serves one instance's
+//! metadata service over real HTTP for real clients (see imds.rs).
 
+mod imds;
 mod lesson;
 mod quiz;
 
 use engine::Lab;
 use std::io::{self, BufRead, IsTerminal, Write};
 
-const USAGE: &str = "usage: ec2lab [--seed N] [--jsonl] [FILE]\n       ec2lab lesson check|list|run … (ec2lab lesson --help)\n       ec2lab quiz [TOPIC] [--seed N] [--count N]\n       ec2lab exam [--length 10|20|65] [--seed N] [--topic T]...\n\n  --seed N   build the world from seed N (default 1)\n  --jsonl    print one JSON object per command: input, stdout, stderr, exit, clock\n  FILE       read commands from FILE instead of standard input\n";
+const USAGE: &str = "usage: ec2lab [--seed N] [--jsonl] [FILE]\n       ec2lab [--seed N] imds [--port 8169] [--instance ID|first] [--hops N] [FILE] (ec2lab imds --help)\n       ec2lab lesson check|list|run … (ec2lab lesson --help)\n       ec2lab quiz [TOPIC] [--seed N] [--count N]\n       ec2lab exam [--length 10|20|65] [--seed N] [--topic T]...\n\n  --seed N   build the world from seed N (default 1)\n  --jsonl    print one JSON object per command: input, stdout, stderr, exit, clock\n  FILE       read commands from FILE instead of standard input\n";
 
 fn main() {
     let argv: Vec<String> = std::env::args().skip(1).collect();
     if argv.first().map(String::as_str) == Some("lesson") {
         std::process::exit(lesson::main(&argv[1..]));
+    }
+    // `imds` may follow `--seed N`: hand it every argument but the word itself.
+    let mut i = 0;
+    while i < argv.len() && (argv[i] == "--seed" || argv[i].starts_with("--seed=")) {
+        i += if argv[i] == "--seed" { 2 } else { 1 };
+    }
+    if argv.get(i).map(String::as_str) == Some("imds") {
+        let rest: Vec<String> = argv[..i].iter().chain(&argv[i + 1..]).cloned().collect();
+        std::process::exit(imds::main(&rest));
     }
     match argv.first().map(String::as_str) {
         Some("quiz") => std::process::exit(quiz::quiz_main(&argv[1..])),

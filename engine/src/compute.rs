@@ -80,6 +80,9 @@ pub struct Instance {
     pub reservation_id: String,
     pub launch_index: u32,
     pub image_id: String,
+    /// The public catalogue AMI whose OS the instance runs: `image_id` itself, or for an owned
+    /// image (`images.rs`) the catalogue AMI it was baked from. OS facts come from it.
+    pub base_image: &'static str,
     pub instance_type: String,
     pub key_name: Option<String>,
     /// Index into `Net::subnets`.
@@ -100,7 +103,7 @@ pub struct Instance {
     pub host: Option<usize>,
     pub last_host: Option<usize>,
     pub tags: Vec<(String, String)>,
-    /// Base64 user data as EC2 stores it (running it at boot comes with the bootstrapping issue).
+    /// Base64 user data as EC2 stores it (cloud-init reads it at boot: `guest::cloud_init`).
     pub user_data: Option<String>,
     pub metadata: MetadataOptions,
     pub iam_instance_profile: Option<String>,
@@ -145,9 +148,13 @@ impl Instance {
     pub fn family(&self) -> String {
         catalog::instance_type(&self.instance_type).map(|t| t.family.to_string()).unwrap_or_default()
     }
+    /// The catalogue AMI behind the instance's OS (see `base_image`).
+    pub fn ami(&self) -> Option<&'static catalog::Ami> {
+        catalog::image(self.base_image)
+    }
     /// The login user of the instance's AMI (`ec2-user` or `ubuntu`).
     pub fn default_user(&self) -> String {
-        catalog::image(&self.image_id).map(|a| a.default_user.to_string()).unwrap_or_else(|| "ec2-user".into())
+        self.ami().map(|a| a.default_user.to_string()).unwrap_or_else(|| "ec2-user".into())
     }
     /// `ip-172-31-5-9` (the short hostname the shell prompt shows).
     pub fn short_hostname(&self) -> String {
@@ -322,13 +329,9 @@ impl World {
             return Err(Ec2Error::new("InvalidParameterValue", "Value for parameter minCount is invalid. minCount must not exceed maxCount."));
         }
         let image_id = self.resolve_image_id(&req.image_id)?;
-        let well_formed = image_id.strip_prefix("ami-").is_some_and(|h| (h.len() == 8 || h.len() == 17) && h.bytes().all(|b| b.is_ascii_hexdigit()));
-        if !well_formed {
-            return Err(Ec2Error::new("InvalidAMIID.Malformed", format!("Invalid id: \"{image_id}\" (expecting \"ami-...\")")));
-        }
-        let Some(ami) = catalog::image(&image_id) else {
-            return Err(Ec2Error::new("InvalidAMIID.NotFound", format!("The image id '[{image_id}]' does not exist")));
-        };
+        // A catalogue AMI, or one of the account's own images (images.rs) with its snapshot.
+        let source = self.launch_source(&image_id)?;
+        let ami = source.base;
         let type_name = req.instance_type.clone().unwrap_or_else(|| "m1.small".into());
         let Some(itype) = catalog::instance_type(&type_name) else {
             let msg = if req.instance_type.is_none() {
@@ -357,7 +360,8 @@ impl World {
         if let Some(ud) = &req.user_data {
             use base64::Engine as _;
             match base64::engine::general_purpose::STANDARD.decode(ud.trim()) {
-                Err(_) => return Err(Ec2Error::new("InvalidParameterValue", "Invalid BASE64 encoding of user data.")),
+                // The code real EC2 answers with (seen from CreateLaunchTemplate; moto agrees).
+                Err(_) => return Err(Ec2Error::new("InvalidUserData.Malformed", "Invalid BASE64 encoding of user data.")),
                 Ok(raw) if raw.len() > USER_DATA_LIMIT => {
                     return Err(Ec2Error::new("InvalidParameterValue", format!("User data is limited to {USER_DATA_LIMIT} bytes")));
                 }
@@ -512,17 +516,29 @@ impl World {
                 let h = self.rng.hex(10);
                 format!("0e:{}:{}:{}:{}:{}", &h[0..2], &h[2..4], &h[4..6], &h[6..8], &h[8..10])
             };
-            let os = catalog::image(&image_id).map(|a| a.os_name.to_string()).unwrap_or_default();
-            let user = catalog::image(&image_id).map(|a| a.default_user.to_string()).unwrap_or_else(|| "ec2-user".into());
-            let mut fs = Fs::linux(&user, &format!("/home/{user}"));
-            let hostname = format!("ip-{}.ec2.internal", net::ip_to_string(private_ip).replace('.', "-"));
-            fs.write("/etc/hostname", format!("{hostname}\n").into_bytes());
-            fs.write("/etc/os-release", os_release(&os).into_bytes());
+            let os = ami.os_name.to_string();
+            let user = ami.default_user.to_string();
+            // From an owned image: its root volume, packages and enabled services, exactly as
+            // snapshotted (images.rs); from a catalogue AMI: a fresh OS.
+            let (fs, guest) = match &source.baked {
+                Some(b) => (
+                    b.fs.clone(),
+                    crate::guest::Guest { packages: b.packages.clone(), services: b.services.clone(), ..Default::default() },
+                ),
+                None => {
+                    let mut fs = Fs::linux(&user, &format!("/home/{user}"));
+                    let hostname = format!("ip-{}.ec2.internal", net::ip_to_string(private_ip).replace('.', "-"));
+                    fs.write("/etc/hostname", format!("{hostname}\n").into_bytes());
+                    fs.write("/etc/os-release", os_release(&os).into_bytes());
+                    (fs, crate::guest::Guest::default())
+                }
+            };
             let inst = Instance {
                 id: id.clone(),
                 reservation_id: reservation_id.clone(),
                 launch_index: launch_index as u32,
                 image_id: image_id.clone(),
+                base_image: ami.image_id,
                 instance_type: type_name.clone(),
                 key_name: req.key_name.clone(),
                 subnet: subnet_index,
@@ -564,7 +580,7 @@ impl World {
                 sshd_ready_at: None,
                 generation: 0,
                 fs,
-                guest: crate::guest::Guest { timeline: crate::guest::Timeline { launched: Some(self.now()), ..Default::default() }, ..Default::default() },
+                guest: crate::guest::Guest { timeline: crate::guest::Timeline { launched: Some(self.now()), ..Default::default() }, ..guest },
                 imds: Default::default(),
             };
             self.compute.insert(inst);
@@ -578,8 +594,8 @@ impl World {
                 format!("We currently do not have sufficient {type_name} capacity in the Availability Zone you requested ({az_name}). Our system will be working on provisioning additional capacity."),
             ));
         }
-        if req.user_data.is_some() {
-            self.note("user data is stored with the instance (see describe-instance-attribute); running it at boot with cloud-init is not simulated yet.");
+        if source.baked.is_some() {
+            self.image_launched(&image_id);
         }
         if req.tenancy.as_deref() == Some("dedicated") {
             self.note("tenancy 'dedicated' is recorded, but dedicated hardware is not simulated yet: the instance shares hosts like default tenancy.");
@@ -773,7 +789,12 @@ impl World {
         }
         inst.sshd_ready_at = None;
         inst.generation += 1;
-        inst.generation
+        let generation = inst.generation;
+        // The OS shuts down with the instance: every service stops.
+        if matches!(state, State::Stopping | State::ShuttingDown) {
+            crate::guest::services::shutdown(self, id);
+        }
+        generation
     }
 
     fn schedule(&mut self, after_ms: u64, id: &str, kind: EventKind, generation: u32) {

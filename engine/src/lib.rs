@@ -13,6 +13,7 @@ pub mod console;
 pub mod fs;
 pub mod guest;
 pub mod hardware;
+pub mod images;
 pub mod imds;
 pub mod net;
 pub mod rng;

@@ -142,3 +142,125 @@ pub fn instance(world: &World, id: &str) -> Option<InstanceDetail> {
             .collect(),
     })
 }
+
+/// One instance's road from launch to doing its job: the "boot time to service time" milestones.
+/// Each duration is milliseconds from the launch, present only once the milestone has happened
+/// on the world's clock (a script may have recorded a service start a few seconds ahead: until
+/// the clock gets there, it has not happened yet).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BootTimeline {
+    pub instance_id: String,
+    /// The Name tag, or the id when there is none.
+    pub label: String,
+    pub image_id: String,
+    /// Launched from one of the account's own images (a baked AMI), not a public one.
+    pub baked: bool,
+    /// The owned image's name, for baked instances.
+    pub image_name: Option<String>,
+    pub state: String,
+    /// ISO time of the launch.
+    pub launched: String,
+    pub to_running: Option<u64>,
+    pub to_bootstrap: Option<u64>,
+    pub to_service: Option<u64>,
+    /// cloud-init on the current boot: `not run`, `running`, `done` or `error`.
+    pub bootstrap_status: String,
+    pub has_user_data: bool,
+    /// `false` once the instance is shutting down or terminated: what has not happened never will.
+    pub can_progress: bool,
+}
+
+impl BootTimeline {
+    /// Launch to service, if the instance got there.
+    pub fn service_secs(&self) -> Option<f64> {
+        self.to_service.map(|ms| ms as f64 / 1000.0)
+    }
+}
+
+fn boot_timeline_of(world: &World, i: &Instance) -> BootTimeline {
+    use crate::guest::CloudInitStatus;
+    let now = world.now();
+    let t = &i.guest.timeline;
+    let launched = t.launched.unwrap_or(i.created);
+    let since = |m: Option<crate::clock::Time>| m.filter(|m| *m <= now).map(|m| m.0.saturating_sub(launched.0));
+    let owned = world.images.get(&i.image_id);
+    BootTimeline {
+        instance_id: i.id.clone(),
+        label: i.name_tag().map(String::from).unwrap_or_else(|| i.id.clone()),
+        image_id: i.image_id.clone(),
+        baked: owned.is_some(),
+        image_name: owned.map(|img| img.name.clone()),
+        state: i.state.name().to_string(),
+        launched: launched.iso_millis(),
+        to_running: since(t.running),
+        to_bootstrap: since(t.bootstrap_done),
+        to_service: since(t.service_at),
+        bootstrap_status: match i.guest.cloud_init.status_at(now) {
+            CloudInitStatus::NotRun => "not run",
+            CloudInitStatus::Running => "running",
+            CloudInitStatus::Done => "done",
+            CloudInitStatus::Error => "error",
+        }
+        .to_string(),
+        has_user_data: i.user_data.is_some(),
+        can_progress: !matches!(i.state, State::ShuttingDown | State::Terminated),
+    }
+}
+
+/// The boot timeline of one instance (`None` if it is not visible).
+pub fn boot_timeline(world: &World, id: &str) -> Option<BootTimeline> {
+    world.compute.get(id).map(|i| boot_timeline_of(world, i))
+}
+
+/// Every visible instance's boot timeline, in launch order (the bake-or-bootstrap chart).
+pub fn boot_timelines(world: &World) -> Vec<BootTimeline> {
+    world.compute.iter().map(|i| boot_timeline_of(world, i)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::{MINUTE, SECOND};
+    use crate::compute::RunRequest;
+
+    #[test]
+    fn boot_timeline_shows_only_what_happened() {
+        let mut w = World::new(11);
+        let req = RunRequest {
+            image_id: "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64".into(),
+            instance_type: Some("t3.micro".into()),
+            min_count: 1,
+            max_count: 1,
+            ..Default::default()
+        };
+        let id = w.run_instances(req).unwrap().1.remove(0);
+        let t = boot_timeline(&w, &id).unwrap();
+        assert_eq!((t.to_running, t.to_bootstrap, t.to_service), (None, None, None));
+        assert!(!t.baked && t.can_progress);
+        w.advance(2 * MINUTE);
+        let t = boot_timeline(&w, &id).unwrap();
+        let running = t.to_running.expect("running by now");
+        assert!((20 * SECOND..=45 * SECOND).contains(&running), "{running}");
+        // A service start recorded ahead of the clock has not happened yet.
+        let ahead = w.now().plus(30 * SECOND);
+        w.compute.get_mut(&id).unwrap().guest.timeline.service_at = Some(ahead);
+        assert_eq!(boot_timeline(&w, &id).unwrap().to_service, None);
+        w.advance(30 * SECOND);
+        let t = boot_timeline(&w, &id).unwrap();
+        assert_eq!(t.to_service, Some(2 * MINUTE + 30 * SECOND));
+        assert_eq!(t.service_secs(), Some(150.0));
+        // Baked: launched from an owned image.
+        let ami = w.create_image(crate::images::CreateImageRequest { instance_id: id.clone(), name: "bake".into(), ..Default::default() }).unwrap();
+        w.advance(10 * MINUTE);
+        let req = RunRequest { image_id: ami.clone(), instance_type: Some("t3.micro".into()), min_count: 1, max_count: 1, ..Default::default() };
+        let baked = w.run_instances(req).unwrap().1.remove(0);
+        let all = boot_timelines(&w);
+        assert_eq!(all.len(), 2);
+        assert!(all[1].baked && all[1].instance_id == baked);
+        assert_eq!(all[1].image_name.as_deref(), Some("bake"));
+        w.terminate_instances(std::slice::from_ref(&baked)).unwrap();
+        w.advance(MINUTE);
+        assert!(!boot_timeline(&w, &baked).unwrap().can_progress);
+        assert!(boot_timeline(&w, "i-0000000000000000f").is_none());
+    }
+}

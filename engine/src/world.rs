@@ -21,6 +21,8 @@ pub enum EventKind {
     Stopped,
     Terminated,
     Forget,
+    /// An owned AMI finished snapshotting (`Event::instance` holds the image id).
+    ImageAvailable,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -39,6 +41,8 @@ pub struct World {
     pub hardware: Hardware,
     pub net: Net,
     pub compute: Compute,
+    /// The account's own AMIs (CreateImage).
+    pub images: crate::images::Images,
     events: BTreeMap<(Time, u64), Event>,
     event_seq: u64,
     pub workstation_fs: Fs,
@@ -70,6 +74,7 @@ impl World {
             hardware: Hardware::build(),
             net,
             compute: Compute::default(),
+            images: Default::default(),
             events: BTreeMap::new(),
             event_seq: 0,
             workstation_fs: ws,
@@ -101,7 +106,11 @@ impl World {
             if at > self.now {
                 self.now = at;
             }
-            self.apply_instance_event(ev);
+            if ev.kind == EventKind::ImageAvailable {
+                self.image_ready(&ev.instance);
+            } else {
+                self.apply_instance_event(ev);
+            }
             self.generation += 1;
         }
         if target > self.now {
@@ -154,6 +163,7 @@ impl World {
         self.hardware.hash(&mut h);
         self.net.hash(&mut h);
         self.compute.hash(&mut h);
+        self.images.hash(&mut h);
         self.events.hash(&mut h);
         self.workstation_fs.hash(&mut h);
         h.finish()

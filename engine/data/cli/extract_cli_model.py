@@ -38,6 +38,8 @@ SUPPORTED = {
         "DeleteSecurityGroup", "DescribeSecurityGroups", "AuthorizeSecurityGroupIngress",
         "RevokeSecurityGroupIngress", "DescribeVpcs", "DescribeSubnets", "CreateTags", "DeleteTags",
         "DescribeTags", "ModifyInstanceAttribute", "DescribeInstanceAttribute", "GetConsoleOutput",
+        "CreateImage", "DeregisterImage", "DescribeImageAttribute",
+        "ModifyInstanceMetadataOptions",
     ],
     "ssm": ["GetParameter", "GetParameters", "GetParametersByPath"],
     "sts": ["GetCallerIdentity"],
@@ -47,7 +49,7 @@ NAME_ONLY = ["iam", "logs", "cloudwatch", "cloudformation", "kms"]
 DATA_DIR = {"cloudwatch": "cloudwatch", "logs": "logs"}
 WAITERS = {
     "ec2": ["InstanceRunning", "InstanceStopped", "InstanceTerminated", "InstanceStatusOk",
-            "SystemStatusOk", "InstanceExists"],
+            "SystemStatusOk", "InstanceExists", "ImageAvailable", "ImageExists"],
 }
 MAX_ENUM = 24
 SCALARS = {"string", "integer", "long", "boolean", "double", "float", "timestamp", "blob"}

@@ -19,6 +19,9 @@ pub const OPERATIONS: &[&str] = &[
     "DescribeAvailabilityZones",
     "DescribeRegions",
     "DescribeImages",
+    "CreateImage",
+    "DeregisterImage",
+    "DescribeImageAttribute",
     "CreateKeyPair",
     "ImportKeyPair",
     "DescribeKeyPairs",
@@ -36,6 +39,7 @@ pub const OPERATIONS: &[&str] = &[
     "DescribeInstanceAttribute",
     "ModifyInstanceAttribute",
     "GetConsoleOutput",
+    "ModifyInstanceMetadataOptions",
 ];
 
 impl From<Ec2Error> for ApiError {
@@ -77,7 +81,10 @@ pub fn call(world: &mut World, operation: &str, input: &Value) -> R {
         "DescribeInstanceTypes" => describe_instance_types(input),
         "DescribeAvailabilityZones" => describe_azs(input),
         "DescribeRegions" => describe_regions(input),
-        "DescribeImages" => describe_images(input),
+        "DescribeImages" => describe_images(world, input),
+        "CreateImage" => create_image(world, input),
+        "DeregisterImage" => deregister_image(world, input),
+        "DescribeImageAttribute" => describe_image_attribute(world, input),
         "CreateKeyPair" => create_key_pair(world, input),
         "ImportKeyPair" => import_key_pair(world, input),
         "DescribeKeyPairs" => describe_key_pairs(world, input),
@@ -95,6 +102,7 @@ pub fn call(world: &mut World, operation: &str, input: &Value) -> R {
         "DescribeInstanceAttribute" => describe_instance_attribute(world, input),
         "ModifyInstanceAttribute" => modify_instance_attribute(world, input),
         "GetConsoleOutput" => get_console_output(world, input),
+        "ModifyInstanceMetadataOptions" => modify_instance_metadata_options(world, input),
         _ => not_simulated(operation),
     }
 }
@@ -337,7 +345,7 @@ fn sg_pairs(world: &World, ids: &[String]) -> Value {
 /// The `Instance` shape of DescribeInstances / RunInstances, in the order the CLI prints it.
 pub fn instance_json(world: &World, i: &Instance) -> Value {
     let itype = catalog::instance_type(&i.instance_type);
-    let ami = catalog::image(&i.image_id);
+    let ami = i.ami();
     let az = catalog::azs().get(i.az()).map(|a| a.name).unwrap_or("us-east-1a");
     let terminated = i.state == State::Terminated;
     let subnet = world.net.subnets.get(i.subnet);
@@ -414,7 +422,7 @@ pub fn instance_json(world: &World, i: &Instance) -> Value {
     m.insert(
         "MetadataOptions".into(),
         json!({
-            "State": if i.state == State::Pending { "pending" } else { "applied" },
+            "State": crate::imds::options_state(i, world.now()),
             "HttpTokens": i.metadata.http_tokens,
             "HttpPutResponseHopLimit": i.metadata.hop_limit,
             "HttpEndpoint": i.metadata.http_endpoint,
@@ -532,7 +540,7 @@ fn instance_filter_values(world: &World, i: &Instance, name: &str) -> Option<Vec
         }
         "reservation-id" => one(i.reservation_id.clone()),
         "launch-index" => one(i.launch_index.to_string()),
-        "architecture" => one(catalog::image(&i.image_id).map(|a| a.architecture.to_string()).unwrap_or_default()),
+        "architecture" => one(i.ami().map(|a| a.architecture.to_string()).unwrap_or_default()),
         "root-device-type" => one("ebs".into()),
         "tenancy" | "placement.tenancy" => one(i.placement.tenancy.clone()),
         "placement-group-name" | "placement.group-name" => Some(i.placement.group_name.iter().cloned().collect()),
@@ -755,53 +763,260 @@ fn describe_regions(input: &Value) -> R {
     Ok(json!({ "Regions": out }))
 }
 
-fn describe_images(input: &Value) -> R {
+// ---------------------------------------------------------------------------------------------
+// Images (the public catalogue and the account's own, images.rs)
+// ---------------------------------------------------------------------------------------------
+
+/// The `describe-images` item for an owned image, in botocore's `Image` member order, shaped
+/// like the catalogue's (`catalog::image_json`) but owned by the account: no `ImageOwnerAlias`,
+/// not public, `ImageLocation` = `ACCOUNT/NAME`, `SourceInstanceId`, its own snapshot.
+fn owned_image_json(img: &crate::images::Image) -> Value {
+    let base = img.base_ami();
+    let vol_type = base.map(|a| a.root_volume_type).unwrap_or("gp3");
+    let root = base.map(|a| a.root_device_name).unwrap_or("/dev/xvda");
+    let mut ebs = Map::new();
+    ebs.insert("DeleteOnTermination".into(), json!(true));
+    if vol_type == "gp3" {
+        ebs.insert("Iops".into(), json!(3000));
+    }
+    ebs.insert("SnapshotId".into(), json!(img.snapshot_id));
+    ebs.insert("VolumeSize".into(), json!(base.map(|a| a.root_volume_size_gib).unwrap_or(8)));
+    ebs.insert("VolumeType".into(), json!(vol_type));
+    if vol_type == "gp3" {
+        ebs.insert("Throughput".into(), json!(125));
+    }
+    ebs.insert("Encrypted".into(), json!(false));
+    let mut m = Map::new();
+    m.insert("PlatformDetails".into(), json!(base.map(|a| a.platform_details).unwrap_or("Linux/UNIX")));
+    m.insert("UsageOperation".into(), json!("RunInstances"));
+    m.insert("BlockDeviceMappings".into(), json!([{ "Ebs": Value::Object(ebs), "DeviceName": root }]));
+    if let Some(d) = &img.description {
+        m.insert("Description".into(), json!(d));
+    }
+    m.insert("EnaSupport".into(), json!(base.map(|a| a.ena_support).unwrap_or(true)));
+    m.insert("Hypervisor".into(), json!("xen"));
+    m.insert("Name".into(), json!(img.name));
+    m.insert("RootDeviceName".into(), json!(root));
+    m.insert("RootDeviceType".into(), json!("ebs"));
+    m.insert("SriovNetSupport".into(), json!("simple"));
+    if !img.tags.is_empty() {
+        m.insert("Tags".into(), tags_json(&img.tags));
+    }
+    m.insert("VirtualizationType".into(), json!("hvm"));
+    if let Some(mode) = base.and_then(|a| a.boot_mode) {
+        m.insert("BootMode".into(), json!(mode));
+    }
+    // UNCONFIRMED: that an image made with CreateImage keeps the source AMI's ImdsSupport.
+    if let Some(imds) = base.and_then(|a| a.imds_support) {
+        m.insert("ImdsSupport".into(), json!(imds));
+    }
+    m.insert("SourceInstanceId".into(), json!(img.source_instance));
+    m.insert("DeregistrationProtection".into(), json!("disabled"));
+    if let Some(t) = img.last_launched {
+        m.insert("LastLaunchedTime".into(), json!(t.iso_millis()));
+    }
+    m.insert("ImageId".into(), json!(img.id));
+    m.insert("ImageLocation".into(), json!(img.location()));
+    m.insert("State".into(), json!(img.state.name()));
+    m.insert("OwnerId".into(), json!(crate::world::ACCOUNT_ID));
+    m.insert("CreationDate".into(), json!(img.created.iso_millis()));
+    m.insert("Public".into(), json!(false));
+    m.insert("Architecture".into(), json!(base.map(|a| a.architecture).unwrap_or("x86_64")));
+    m.insert("ImageType".into(), json!("machine"));
+    Value::Object(m)
+}
+
+/// A describe-images filter's values for one image, read from its JSON item (so the catalogue's
+/// images and the account's answer the same way). `None`: a filter name EC2 does not know.
+fn image_filter_values(img: &Value, name: &str) -> Option<Vec<String>> {
+    let text = |v: &Value| match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    };
+    let field = |key: &str| img.get(key).and_then(text).into_iter().collect::<Vec<_>>();
+    let ebs = |key: &str| -> Vec<String> {
+        img["BlockDeviceMappings"].as_array().map(|a| a.iter().filter_map(|b| b["Ebs"].get(key).and_then(text)).collect()).unwrap_or_default()
+    };
+    let tags: Vec<(String, String)> = img["Tags"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|t| Some((str_of(t, "Key")?, str_of(t, "Value").unwrap_or_default()))).collect())
+        .unwrap_or_default();
+    if let Some(v) = tag_filter_values(&tags, name) {
+        return Some(v);
+    }
+    Some(match name {
+        "name" => field("Name"),
+        "image-id" => field("ImageId"),
+        "architecture" => field("Architecture"),
+        "owner-id" => field("OwnerId"),
+        "owner-alias" => field("ImageOwnerAlias"),
+        "state" => field("State"),
+        "root-device-type" => field("RootDeviceType"),
+        "root-device-name" => field("RootDeviceName"),
+        "virtualization-type" => field("VirtualizationType"),
+        "platform-details" => field("PlatformDetails"),
+        "usage-operation" => field("UsageOperation"),
+        "description" => field("Description"),
+        "is-public" => field("Public"),
+        "ena-support" => field("EnaSupport"),
+        "hypervisor" => field("Hypervisor"),
+        "image-type" => field("ImageType"),
+        "manifest-location" => field("ImageLocation"),
+        "creation-date" => field("CreationDate"),
+        "sriov-net-support" => field("SriovNetSupport"),
+        "imds-support" => field("ImdsSupport"),
+        "boot-mode" => field("BootMode"),
+        "source-instance-id" => field("SourceInstanceId"),
+        "block-device-mapping.snapshot-id" => ebs("SnapshotId"),
+        "block-device-mapping.volume-size" => ebs("VolumeSize"),
+        "block-device-mapping.volume-type" => ebs("VolumeType"),
+        "block-device-mapping.delete-on-termination" => ebs("DeleteOnTermination"),
+        "block-device-mapping.encrypted" => ebs("Encrypted"),
+        "block-device-mapping.device-name" => img["BlockDeviceMappings"]
+            .as_array()
+            .map(|a| a.iter().filter_map(|b| str_of(b, "DeviceName")).collect())
+            .unwrap_or_default(),
+        _ => return None,
+    })
+}
+
+fn describe_images(world: &World, input: &Value) -> R {
     let ids = list_of(input, "ImageIds");
     let owners = list_of(input, "Owners");
     for id in &ids {
-        let ok = id.strip_prefix("ami-").is_some_and(|h| (h.len() == 8 || h.len() == 17) && h.bytes().all(|b| b.is_ascii_hexdigit()));
-        if !ok {
-            return Err(ApiError::new("InvalidAMIID.Malformed", format!("Invalid id: \"{id}\" (expecting \"ami-...\")")));
+        if !crate::images::well_formed_id(id) {
+            return Err(crate::images::malformed(id).into());
         }
-        if catalog::image(id).is_none() {
-            return Err(ApiError::new("InvalidAMIID.NotFound", format!("The image id '[{id}]' does not exist")));
+        // A deregistered image of the account is no error: it is simply no longer listed.
+        if catalog::image(id).is_none() && world.images.get(id).is_none() {
+            return Err(crate::images::not_found(id).into());
         }
     }
     let flts = filters(input);
+    let items = catalog::images().iter().map(catalog::image_json).chain(world.images.live().map(owned_image_json));
     let mut out = Vec::new();
-    for a in catalog::images() {
-        if !ids.is_empty() && !ids.iter().any(|i| i == a.image_id) {
+    for item in items {
+        let id = item["ImageId"].as_str().unwrap_or_default();
+        if !ids.is_empty() && !ids.iter().any(|i| i == id) {
             continue;
         }
         if !owners.is_empty() {
-            let ok = owners.iter().any(|o| o == a.owner_id || Some(o.as_str()) == a.owner_alias || (o == "self" && a.owner_id == "123456789012"));
+            let owner = item["OwnerId"].as_str().unwrap_or_default();
+            let alias = item["ImageOwnerAlias"].as_str();
+            let ok = owners.iter().any(|o| o == owner || Some(o.as_str()) == alias || (o == "self" && owner == crate::world::ACCOUNT_ID));
             if !ok {
                 continue;
             }
         }
-        let keep = matches_filters(&flts, |name| {
-            let actual: Vec<String> = match name.as_str() {
-                "name" => vec![a.name.into()],
-                "image-id" => vec![a.image_id.into()],
-                "architecture" => vec![a.architecture.into()],
-                "owner-id" => vec![a.owner_id.into()],
-                "owner-alias" => a.owner_alias.iter().map(|s| s.to_string()).collect(),
-                "state" => vec!["available".into()],
-                "root-device-type" => vec!["ebs".into()],
-                "virtualization-type" => vec!["hvm".into()],
-                "platform-details" => vec![a.platform_details.into()],
-                "description" => vec![a.description.into()],
-                "is-public" => vec!["true".into()],
-                "ena-support" => vec![a.ena_support.to_string()],
-                _ => return None,
-            };
-            Some(actual)
-        })?;
-        if keep {
-            out.push(catalog::image_json(a));
+        if matches_filters(&flts, |name| image_filter_values(&item, name))? {
+            out.push(item);
         }
     }
     Ok(json!({ "Images": out }))
+}
+
+fn create_image(world: &mut World, input: &Value) -> R {
+    let instance_id = required(input, "InstanceId")?;
+    let name = required(input, "Name")?;
+    let (mut tags, mut snapshot_tags) = (Vec::new(), Vec::new());
+    if let Some(specs) = input.get("TagSpecifications").and_then(Value::as_array) {
+        for s in specs {
+            let rt = str_of(s, "ResourceType").unwrap_or_default();
+            let list = tags_of(s.get("Tags").unwrap_or(&Value::Null));
+            match rt.as_str() {
+                "image" => tags.extend(list),
+                "snapshot" => snapshot_tags.extend(list),
+                _ => return Err(ApiError::new("InvalidParameterValue", format!("'{rt}' is not a valid taggable resource type for this operation."))),
+            }
+        }
+    }
+    if input.get("BlockDeviceMappings").and_then(Value::as_array).is_some_and(|a| !a.is_empty()) {
+        return Err(ApiError::new("NotSimulated", "CreateImage with --block-device-mappings is not simulated in ec2lab yet: instances have only their root volume."));
+    }
+    let req = crate::images::CreateImageRequest {
+        instance_id,
+        name,
+        description: str_of(input, "Description"),
+        no_reboot: bool_of(input, "NoReboot"),
+        tags,
+        snapshot_tags,
+    };
+    let id = world.create_image(req)?;
+    Ok(json!({ "ImageId": id }))
+}
+
+fn deregister_image(world: &mut World, input: &Value) -> R {
+    let id = required(input, "ImageId")?;
+    let snapshot = world.deregister_image(&id)?;
+    let mut m = Map::new();
+    m.insert("Return".into(), json!(true));
+    if bool_of(input, "DeleteAssociatedSnapshots") {
+        m.insert("DeleteSnapshotResults".into(), json!([{ "SnapshotId": snapshot, "ReturnCode": "success" }]));
+    }
+    Ok(Value::Object(m))
+}
+
+fn describe_image_attribute(world: &mut World, input: &Value) -> R {
+    let id = required(input, "ImageId")?;
+    let attr = required(input, "Attribute")?;
+    if !crate::images::well_formed_id(&id) {
+        return Err(crate::images::malformed(&id).into());
+    }
+    if catalog::image(&id).is_some() {
+        return Err(ApiError::new("AuthFailure", format!("Not authorized for image:{id}")));
+    }
+    let Some(img) = world.images.live().find(|i| i.id == id) else { return Err(crate::images::not_found(&id).into()) };
+    let item = owned_image_json(img);
+    let mut m = Map::new();
+    let value = |key: &str| match item.get(key) {
+        Some(v) => json!({ "Value": v }),
+        None => json!({}),
+    };
+    match attr.as_str() {
+        "description" => {
+            m.insert("Description".into(), value("Description"));
+        }
+        "kernel" => {
+            m.insert("KernelId".into(), json!({}));
+        }
+        "ramdisk" => {
+            m.insert("RamdiskId".into(), json!({}));
+        }
+        "sriovNetSupport" => {
+            m.insert("SriovNetSupport".into(), value("SriovNetSupport"));
+        }
+        "bootMode" => {
+            m.insert("BootMode".into(), value("BootMode"));
+        }
+        "imdsSupport" => {
+            m.insert("ImdsSupport".into(), value("ImdsSupport"));
+        }
+        "lastLaunchedTime" => {
+            m.insert("LastLaunchedTime".into(), value("LastLaunchedTime"));
+        }
+        "deregistrationProtection" => {
+            m.insert("DeregistrationProtection".into(), value("DeregistrationProtection"));
+        }
+        "launchPermission" => {
+            m.insert("LaunchPermissions".into(), json!([]));
+        }
+        "productCodes" => {
+            m.insert("ProductCodes".into(), json!([]));
+        }
+        "blockDeviceMapping" => {
+            m.insert("BlockDeviceMappings".into(), item["BlockDeviceMappings"].clone());
+        }
+        "tpmSupport" | "uefiData" => {
+            return Err(ApiError::new("NotSimulated", format!("DescribeImageAttribute for '{attr}' is not simulated in ec2lab yet.")));
+        }
+        _ => {
+            return Err(ApiError::new("InvalidParameterValue", format!("Value ({attr}) for parameter attribute is invalid. Unknown attribute.")));
+        }
+    }
+    m.insert("ImageId".into(), json!(id));
+    Ok(Value::Object(m))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1480,6 +1695,9 @@ fn tags_mut<'a>(world: &'a mut World, id: &str) -> Option<&'a mut Vec<(String, S
     if id.starts_with("key-") {
         return world.net.key_pairs.iter_mut().find(|k| k.id == id).map(|k| &mut k.tags);
     }
+    if id.starts_with("ami-") {
+        return world.images.get_mut(id).filter(|i| i.state != crate::images::ImageState::Deregistered).map(|i| &mut i.tags);
+    }
     None
 }
 
@@ -1498,6 +1716,8 @@ fn create_tags(world: &mut World, input: &Value, add: bool) -> R {
                 ("InvalidInstanceID.NotFound", format!("The instance ID '{r}' does not exist"))
             } else if r.starts_with("sg-") {
                 ("InvalidGroup.NotFound", format!("The security group '{r}' does not exist"))
+            } else if r.starts_with("ami-") {
+                ("InvalidAMIID.NotFound", format!("The image id '[{r}]' does not exist"))
             } else {
                 ("InvalidID", format!("The ID '{r}' is not valid"))
             };
@@ -1549,6 +1769,11 @@ fn describe_tags(world: &mut World, input: &Value) -> R {
     for kp in &world.net.key_pairs {
         for (k, v) in &kp.tags {
             rows.push((kp.id.clone(), "key-pair", k.clone(), v.clone()));
+        }
+    }
+    for img in world.images.live() {
+        for (k, v) in &img.tags {
+            rows.push((img.id.clone(), "image", k.clone(), v.clone()));
         }
     }
     let mut out = Vec::new();
@@ -1603,7 +1828,7 @@ fn describe_instance_attribute(world: &mut World, input: &Value) -> R {
             m.insert("Groups".into(), Value::Array(i.security_groups.iter().map(|g| json!({"GroupId": g})).collect()));
         }
         "rootDeviceName" => {
-            m.insert("RootDeviceName".into(), json!({"Value": catalog::image(&i.image_id).map(|a| a.root_device_name).unwrap_or("/dev/xvda")}));
+            m.insert("RootDeviceName".into(), json!({"Value": i.ami().map(|a| a.root_device_name).unwrap_or("/dev/xvda")}));
         }
         "sourceDestCheck" => {
             m.insert("SourceDestCheck".into(), json!({"Value": true}));
@@ -1630,22 +1855,29 @@ fn modify_instance_attribute(world: &mut World, input: &Value) -> R {
     let attr = str_of(input, "Attribute");
     let val = str_of(input, "Value");
     let pick = |key: &str, attr_name: &str| value_of(key).or_else(|| if attr.as_deref() == Some(attr_name) { val.clone() } else { None });
-    let stopped_only = |what: &str| -> Result<(), ApiError> {
+    // AWS's words, whatever the attribute (the argument only names it for the reader).
+    let stopped_only = |_what: &str| -> Result<(), ApiError> {
         if state != State::Stopped {
-            return Err(ApiError::new("IncorrectInstanceState", format!("The instance '{id}' is not in the 'stopped' state. ({what} can only be changed while the instance is stopped.)")));
+            return Err(ApiError::new("IncorrectInstanceState", format!("The instance '{id}' is not in the 'stopped' state.")));
         }
         Ok(())
     };
     let mut changed = false;
     if let Some(ud) = pick("UserData", "userData") {
         stopped_only("User data")?;
-        // The API takes base64; what the CLI sends here is not encoded for you.
-        let raw = base64::engine::general_purpose::STANDARD.decode(ud.trim()).map_err(|_| ApiError::new("InvalidParameterValue", "Invalid BASE64 encoding of user data."))?;
+        // The API takes base64, and `--attribute userData --value` passes the text as given (the
+        // CLI encodes only run-instances' --user-data). Line breaks, as `base64` wraps its
+        // output, are skipped. What the bytes mean is not EC2's business: anything decodable up
+        // to the size limit is stored.
+        let clean: String = ud.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+        let raw = base64::engine::general_purpose::STANDARD
+            .decode(clean.as_bytes())
+            .map_err(|_| ApiError::new("InvalidUserData.Malformed", "Invalid BASE64 encoding of user data."))?;
         if raw.len() > crate::compute::USER_DATA_LIMIT {
             return Err(ApiError::new("InvalidParameterValue", format!("User data is limited to {} bytes", crate::compute::USER_DATA_LIMIT)));
         }
         if let Some(i) = world.compute.get_mut(&id) {
-            i.user_data = if ud.is_empty() { None } else { Some(ud) };
+            i.user_data = if clean.is_empty() { None } else { Some(clean) };
         }
         changed = true;
     }
@@ -1700,6 +1932,31 @@ fn modify_instance_attribute(world: &mut World, input: &Value) -> R {
     Ok(json!({}))
 }
 
+/// ModifyInstanceMetadataOptions: the named options change, the rest stay; the answer says
+/// `pending` until the instance applies them (see `imds::modify_options`).
+fn modify_instance_metadata_options(world: &mut World, input: &Value) -> R {
+    let id = str_of(input, "InstanceId").unwrap_or_default();
+    let req = MetadataOptionsRequest {
+        http_tokens: str_of(input, "HttpTokens"),
+        hop_limit: int_of(input, "HttpPutResponseHopLimit"),
+        http_endpoint: str_of(input, "HttpEndpoint"),
+        http_protocol_ipv6: str_of(input, "HttpProtocolIpv6"),
+        instance_metadata_tags: str_of(input, "InstanceMetadataTags"),
+    };
+    let md = crate::imds::modify_options(world, &id, &req)?;
+    Ok(json!({
+        "InstanceId": id,
+        "InstanceMetadataOptions": {
+            "State": "pending",
+            "HttpTokens": md.http_tokens,
+            "HttpPutResponseHopLimit": md.hop_limit,
+            "HttpEndpoint": md.http_endpoint,
+            "HttpProtocolIpv6": md.http_protocol_ipv6,
+            "InstanceMetadataTags": md.instance_metadata_tags,
+        },
+    }))
+}
+
 fn get_console_output(world: &mut World, input: &Value) -> R {
     use base64::Engine as _;
     let id = required(input, "InstanceId")?;
@@ -1711,7 +1968,7 @@ fn get_console_output(world: &mut World, input: &Value) -> R {
         return Ok(Value::Object(m));
     }
     let host = i.short_hostname();
-    let os = catalog::image(&i.image_id).map(|a| a.os_name).unwrap_or("Linux");
+    let os = i.ami().map(|a| a.os_name).unwrap_or("Linux");
     let log = format!(
         "[    0.000000] Linux version 6.1.0 (mockbuild@ec2lab) #1 SMP\n[    0.000000] Command line: BOOT_IMAGE=/boot/vmlinuz root=UUID=00000000 ro console=ttyS0\n[    2.113421] systemd[1]: Detected virtualization amazon.\n[    2.401132] systemd[1]: Hostname set to <{host}.ec2.internal>.\n[  OK  ] Started sshd.service - OpenSSH server daemon.\n[  OK  ] Reached target multi-user.target - Multi-User System.\n\n{os}\nKernel 6.1 on an x86_64 (-)\n\n{host} login: \n"
     );

@@ -12,6 +12,9 @@ lab: drive the simulation (these commands do not exist in AWS)
   lab advance DURATION    move the virtual clock forward, e.g. 30s, 10m, 2h, 1h30m
   lab connect INSTANCE-ID open a shell on a running instance (like the EC2 console's
                           Connect button); `exit` brings you back
+  lab exec INSTANCE-ID COMMAND [ARGS…]
+                          run a command on a running instance as root and show its
+                          output (like a remote command sent through an agent)
   lab reset               throw this world away and start again from the same seed
   lab seed                show the seed this world was built from
   lab help                this text
@@ -34,14 +37,16 @@ administrator. What is simulated so far:
   aws ssm …   get-parameter(s) for AWS's public AMI parameters
   ssh         ssh -i KEY.pem ec2-user@PUBLIC-IP, subject to key, security group
               and instance state, as in AWS
+  curl        HTTP to your instances' web servers; on an instance, the instance
+              metadata service at 169.254.169.254 (IMDSv1 and v2 tokens)
   lab …       drive the simulation: lab help
   shell       bash syntax (quotes, variables, $(…), pipes, &&, ||, redirections,
               here-documents) with everyday commands: echo printf cat ls mkdir rm
               cp mv touch head tail wc grep tr cut sort uniq base64 sleep date env
               whoami hostname chmod jq …
 
-Not simulated yet (the console says so when you reach them): the instance
-metadata service and user data execution, IAM roles and instance profiles,
+Not simulated yet (the console says so when you reach them): user data
+execution, IAM roles and instance profiles,
 Parameter Store for your own parameters, CloudWatch, placement groups and
 Dedicated Hosts.
 
@@ -108,6 +113,8 @@ pub fn run(m: &mut Machine, inv: &Invocation) -> CmdOut {
         ["advance"] => CmdOut::err(2, "lab: advance: missing DURATION (try `lab advance 1m`)\n"),
         ["connect", id] => connect(m, id),
         ["connect"] => CmdOut::err(2, "lab: connect: missing INSTANCE-ID\n"),
+        ["exec", id, command @ ..] if !command.is_empty() => exec(m, id, command),
+        ["exec", ..] => CmdOut::err(2, "lab: exec: usage: lab exec INSTANCE-ID COMMAND [ARGS…]\n"),
         ["reset"] => {
             m.actions.push(Action::Reset);
             CmdOut::ok(format!("A fresh world from seed {}. Your workstation is as new.\n", m.world.seed))
@@ -143,9 +150,45 @@ fn connect(m: &mut Machine, id: &str) -> CmdOut {
     CmdOut::ok("")
 }
 
+/// Quote one word so a shell reads it back unchanged.
+fn shell_quote(w: &str) -> String {
+    if !w.is_empty() && w.chars().all(|c| c.is_ascii_alphanumeric() || "_@%+=:,./-".contains(c)) {
+        w.to_string()
+    } else {
+        format!("'{}'", w.replace('\'', "'\\''"))
+    }
+}
+
+/// `lab exec ID COMMAND…`: run the command line on the instance as root, from `/`, on the world's
+/// clock (what it waits for, the lab waits for), the way an agent runs a remote command. The
+/// app's metadata inspector sends its requests this way.
+fn exec(m: &mut Machine, id: &str, command: &[&str]) -> CmdOut {
+    use super::shell::Shell;
+    use super::Place;
+    let Some(inst) = m.world.compute.get(id) else {
+        return CmdOut::err(1, format!("lab: exec: no instance '{id}' in this account\n"));
+    };
+    if inst.state != State::Running {
+        return CmdOut::err(1, format!("lab: exec: {id} is {}; it must be running to run commands on it\n", inst.state.name()));
+    }
+    if !inst.sshd_ready(m.world.now()) {
+        return CmdOut::err(1, format!("lab: exec: {id} is still booting; try again in a few seconds (`lab advance 15s`)\n"));
+    }
+    let hostname = inst.short_hostname();
+    let line = command.iter().map(|w| shell_quote(w)).collect::<Vec<_>>().join(" ");
+    let place = Place::Instance(id.to_string());
+    let mut actions = Vec::new();
+    let mut inner = Machine { world: &mut *m.world, place: &place, actions: &mut actions, disabled: m.disabled, clock: None };
+    let mut sh = Shell::new("root", "/root", &hostname);
+    sh.cwd = "/".into();
+    let out = sh.run(&line, &mut inner);
+    // Session actions (ssh into somewhere, lab reset) do not leave the remote command.
+    CmdOut { stdout: out.stdout.into_bytes(), stderr: out.stderr.into_bytes(), code: out.exit }
+}
+
 /// What the instance prints at login (Amazon Linux's or Ubuntu's message of the day).
 pub fn banner(inst: &Instance) -> String {
-    let os = crate::catalog::image(&inst.image_id).map(|a| a.os_name).unwrap_or("Amazon Linux 2023");
+    let os = inst.ami().map(|a| a.os_name).unwrap_or("Amazon Linux 2023");
     if os.contains("Ubuntu") {
         format!("Welcome to {os} (GNU/Linux x86_64)\n\n * Documentation:  https://help.ubuntu.com\n\n")
     } else if os.contains("Amazon Linux 2023") {

@@ -6,6 +6,9 @@
 //! `curl`, `help`).
 
 pub mod aws;
+mod curl;
+mod docker;
+mod ec2_metadata;
 mod lab;
 pub mod shell;
 mod ssh;
@@ -40,6 +43,9 @@ struct Session {
 pub enum Step {
     Input(String),
     Advance(u64),
+    /// A request to an instance's metadata service from outside the console (`ec2lab imds`):
+    /// it can change the world (tokens, the request log), so it is part of the history.
+    Imds { instance: String, request: crate::imds::HttpRequest },
 }
 
 /// What a command asked the console to do once the current line has finished.
@@ -242,6 +248,16 @@ impl Lab {
         self.world.now()
     }
 
+    /// Send one HTTP request to `instance`'s metadata service from a process on that instance
+    /// (what `ec2lab imds` forwards from real clients). Recorded in the history, since tokens and
+    /// the request log are state. `None`: no response reaches the caller.
+    pub fn imds_request(&mut self, instance: &str, req: &crate::imds::HttpRequest) -> Option<crate::imds::HttpResponse> {
+        self.history.push(Step::Imds { instance: instance.to_string(), request: req.clone() });
+        let resp = crate::imds::request(&mut self.world, instance, req);
+        self.world.bump();
+        resp
+    }
+
     /// Bumped whenever anything visible may have changed (commands, clock events).
     pub fn generation(&self) -> u64 {
         self.world.generation()
@@ -256,6 +272,9 @@ impl Lab {
                     lab.run(text);
                 }
                 Step::Advance(ms) => lab.advance(*ms),
+                Step::Imds { instance, request } => {
+                    lab.imds_request(instance, request);
+                }
             }
         }
         lab
@@ -368,7 +387,9 @@ impl System for Machine<'_> {
             "lab" => lab::run(self, inv),
             "help" => CmdOut::ok(lab::general_help(self.on_instance().is_some())),
             "ssh" => ssh::ssh(self, inv),
-            "curl" => ssh::curl(self, inv),
+            "curl" => curl::curl(self, inv),
+            "ec2-metadata" => return ec2_metadata::run(self, inv),
+            "docker" => return docker::run(self, inv),
             "ping" => ssh::ping(self, inv),
             // Commands of the guest OS (instances only; each decides whether this OS has it).
             _ => return crate::guest::command(self, inv),
@@ -376,7 +397,10 @@ impl System for Machine<'_> {
     }
 
     fn has_command(&self, name: &str) -> bool {
-        matches!(name, "aws" | "lab" | "help" | "ssh" | "curl" | "ping") || crate::guest::has_command(self, name)
+        matches!(name, "aws" | "lab" | "help" | "ssh" | "curl" | "ping")
+            || (name == "ec2-metadata" && ec2_metadata::available(self))
+            || (name == "docker" && docker::installed(self))
+            || crate::guest::has_command(self, name)
     }
 
     fn now_millis(&self) -> u64 {

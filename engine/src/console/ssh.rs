@@ -1,4 +1,5 @@
-//! Reaching instances over the (simulated) network: `ssh`, a small `curl`, `ping`.
+//! Reaching instances over the (simulated) network: `ssh`, `ping` (and, for `curl.rs`, how a
+//! destination resolves and whether TCP reaches it).
 //!
 //! What decides the outcome is what decides it in AWS: the instance's state, whether it has a
 //! public address, its security groups (from the workstation's public IP), the key pair, the
@@ -12,10 +13,10 @@ use crate::fs::Fs;
 use crate::net::{self, WORKSTATION_IP};
 
 /// Linux gives up on an unanswered TCP connect after about two minutes.
-const TCP_CONNECT_TIMEOUT_MS: u64 = 127 * SECOND;
+pub(super) const TCP_CONNECT_TIMEOUT_MS: u64 = 127 * SECOND;
 
 /// How a destination looks from where the command runs.
-enum Target<'a> {
+pub(super) enum Target<'a> {
     Instance(&'a Instance),
     /// An address nobody answers (a private address from outside the VPC, an unknown public IP).
     Silent,
@@ -23,7 +24,7 @@ enum Target<'a> {
     Metadata,
 }
 
-fn resolve<'a>(m: &'a Machine, host: &str) -> Target<'a> {
+pub(super) fn resolve<'a>(m: &'a Machine, host: &str) -> Target<'a> {
     let on_instance = m.on_instance().is_some();
     if host == "169.254.169.254" || host == "instance-data" || host == "instance-data.ec2.internal" || host == "[fd00:ec2::254]" {
         return Target::Metadata;
@@ -52,7 +53,7 @@ fn resolve<'a>(m: &'a Machine, host: &str) -> Target<'a> {
 
 /// Can a TCP connection to `port` reach the instance? `Err(true)` = silently dropped (timeout),
 /// `Err(false)` = refused.
-fn tcp_reaches(m: &Machine, inst: &Instance, port: u16) -> Result<(), bool> {
+pub(super) fn tcp_reaches(m: &Machine, inst: &Instance, port: u16) -> Result<(), bool> {
     if inst.state != State::Running {
         return Err(true);
     }
@@ -222,77 +223,6 @@ pub fn ssh(m: &mut Machine, inv: &Invocation) -> CmdOut {
     }
     m.actions.push(Action::Connect { instance: inst_id, user, via: host });
     CmdOut { stdout: Vec::new(), stderr: err.into_bytes(), code: 0 }
-}
-
-/// A small curl: enough to see whether HTTP reaches an instance. The full client (metadata service,
-/// -H, -X, -w …) arrives with the metadata issue.
-pub fn curl(m: &mut Machine, inv: &Invocation) -> CmdOut {
-    let mut url: Option<String> = None;
-    let mut silent = false;
-    let mut max_time: Option<u64> = None;
-    let args = &inv.argv[1..];
-    let mut i = 0;
-    while i < args.len() {
-        let a = args[i].as_str();
-        match a {
-            "-s" | "--silent" | "-sS" | "-S" | "-f" | "-sf" | "-fsSL" | "-sSL" | "-L" | "-i" | "-v" => {
-                silent |= a.contains('s');
-                i += 1;
-            }
-            "-m" | "--max-time" | "--connect-timeout" => {
-                max_time = args.get(i + 1).and_then(|v| v.parse::<f64>().ok()).map(|s| (s.clamp(0.0, 3600.0) * 1000.0) as u64);
-                i += 2;
-            }
-            "-H" | "-X" | "-o" | "-w" | "-d" | "--data" | "--header" | "--request" | "--output" | "--write-out" => i += 2,
-            s if s.starts_with('-') => i += 1,
-            _ => {
-                url = Some(a.to_string());
-                i += 1;
-            }
-        }
-    }
-    let Some(url) = url else {
-        return CmdOut::err(2, "curl: try 'curl --help' or 'curl --manual' for more information\n");
-    };
-    let rest = url.strip_prefix("http://").or_else(|| url.strip_prefix("https://")).unwrap_or(&url);
-    let https = url.starts_with("https://");
-    let hostport = rest.split('/').next().unwrap_or("");
-    let (host, port) = match hostport.rsplit_once(':') {
-        Some((h, p)) if !h.ends_with(']') || h.starts_with('[') => match p.parse::<u16>() {
-            Ok(p) => (h.to_string(), p),
-            Err(_) => return CmdOut::err(3, format!("curl: (3) URL rejected: Port number was not a decimal number between 0 and 65535\n")),
-        },
-        _ => (hostport.to_string(), if https { 443 } else { 80 }),
-    };
-    let fail = |code: i32, msg: String| CmdOut::err(code, if silent { String::new() } else { msg });
-    match resolve(m, &host) {
-        Target::Unresolvable => fail(6, format!("curl: (6) Could not resolve host: {host}\n")),
-        Target::Metadata => {
-            if m.on_instance().is_none() {
-                let t = max_time.unwrap_or(TCP_CONNECT_TIMEOUT_MS);
-                m.world.advance(t);
-                fail(28, format!("curl: (28) Failed to connect to {host} port {port} after {t} ms: Timeout was reached\n"))
-            } else {
-                CmdOut::err(7, "ec2lab: the instance metadata service (169.254.169.254) is not simulated yet.\n")
-            }
-        }
-        Target::Silent => {
-            let t = max_time.unwrap_or(TCP_CONNECT_TIMEOUT_MS);
-            m.world.advance(t);
-            fail(28, format!("curl: (28) Failed to connect to {host} port {port} after {t} ms: Timeout was reached\n"))
-        }
-        Target::Instance(inst) => match tcp_reaches(m, inst, port) {
-            Err(_) => {
-                let t = max_time.unwrap_or(TCP_CONNECT_TIMEOUT_MS);
-                m.world.advance(t);
-                fail(28, format!("curl: (28) Failed to connect to {host} port {port} after {t} ms: Timeout was reached\n"))
-            }
-            Ok(()) => {
-                // Nothing listens yet: web servers arrive with user data and cloud-init.
-                fail(7, format!("curl: (7) Failed to connect to {host} port {port} after 1 ms: Couldn't connect to server\n"))
-            }
-        },
-    }
 }
 
 /// `ping`: ICMP is allowed only by an explicit ICMP rule; otherwise nothing comes back.

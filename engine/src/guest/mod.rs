@@ -53,16 +53,39 @@ pub struct Stage {
     pub name: String,
     pub start: Time,
     pub end: Time,
+    /// Module failures in this stage, in cloud-init's words (`('scripts_user', RuntimeError(…))`).
+    pub errors: Vec<String>,
+    /// What the stage logged at WARNING (cloud-init's `recoverable_errors`).
+    pub warnings: Vec<String>,
 }
 
 /// cloud-init's record of the current boot.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct CloudInit {
+    /// How this boot's cloud-init ends (`Running` only while its scripts are being run); what it
+    /// says at a given moment is [`CloudInit::status_at`].
     pub status: CloudInitStatus,
     pub stages: Vec<Stage>,
     pub finished_at: Option<Time>,
     /// What failed, in cloud-init's words (`cloud-init status --long` shows these).
     pub errors: Vec<String>,
+    /// The datasource this boot found (`DataSourceEc2Local`, or `DataSourceNone` when the
+    /// metadata service is off).
+    pub datasource: String,
+    /// What schema validation found wrong with the user data's cloud-config
+    /// (`cloud-init schema --system`).
+    pub schema_errors: Vec<String>,
+}
+
+impl CloudInit {
+    /// The status at world time `now`. `status` holds how the boot ends (scripts run to completion
+    /// when their stage is reached); until `finished_at` has come, cloud-init is still running.
+    pub fn status_at(&self, now: Time) -> CloudInitStatus {
+        match (self.status, self.finished_at) {
+            (CloudInitStatus::Done | CloudInitStatus::Error, Some(t)) if t > now => CloudInitStatus::Running,
+            (s, _) => s,
+        }
+    }
 }
 
 /// The milestones of one instance's life that the "boot time to service time" lesson is about.
@@ -83,7 +106,13 @@ pub struct Timeline {
 pub struct Guest {
     /// Installed packages (catalogue names, e.g. `httpd`).
     pub packages: BTreeSet<String>,
+    /// The subset of `packages` installed only to satisfy dependencies (what `dnf remove` and
+    /// `apt autoremove` may take away with the packages that needed them).
+    pub auto_installed: BTreeSet<String>,
     pub services: BTreeMap<String, Service>,
+    /// When each running service last read its configuration (start, restart, reload): files
+    /// changed after that (a PHP module installed later, say) are not in effect yet.
+    pub reloaded: BTreeMap<String, Time>,
     pub cloud_init: CloudInit,
     pub timeline: Timeline,
 }

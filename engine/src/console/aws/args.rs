@@ -329,6 +329,7 @@ pub fn build_params(service: &str, op: &str, table: &[Arg], parsed: &Parsed, fil
             (Kind::Member { name, shape }, raw) => {
                 let s = m.shape(shape);
                 let v = unpack(service, op, &arg.cli, name, s, raw, files)?;
+                check_blobs(s, &v, 0)?;
                 params.insert(name.clone(), v);
             }
             (Kind::Count, Raw::Str(v)) => {
@@ -590,6 +591,42 @@ fn unpack_cli_arg(cli: &str, s: Shape<'_>, value: &Raw) -> Result<Value, Failure
             scalar(t, v)
         }
     }
+}
+
+/// cli_binary_format = base64 (the v2 default) applies to every blob in the input, also inside
+/// structures given as shorthand or JSON (awscli's Base64DecodeVisitor on provide-client-params),
+/// e.g. `modify-instance-attribute --user-data Value=…`.
+fn check_blobs(s: Shape<'_>, v: &Value, depth: usize) -> Result<(), Failure> {
+    if depth > 32 {
+        return Ok(());
+    }
+    match (model::type_name(s), v) {
+        ("blob", Value::String(text)) => {
+            let clean: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+            if base64::engine::general_purpose::STANDARD.decode(clean.as_bytes()).is_err() {
+                return Err(Failure::param(format!("Invalid base64: \"{text}\"")));
+            }
+        }
+        ("structure", Value::Object(o)) => {
+            for (name, r) in model::members(s) {
+                if let Some(x) = o.get(name) {
+                    check_blobs(model::model().shape(r), x, depth + 1)?;
+                }
+            }
+        }
+        ("list", Value::Array(items)) => {
+            for x in items {
+                check_blobs(model::list_member(s), x, depth + 1)?;
+            }
+        }
+        ("map", Value::Object(o)) => {
+            for x in o.values() {
+                check_blobs(model::map_value(s), x, depth + 1)?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
 }
 
 fn scalar(t: &str, v: &str) -> Result<Value, Failure> {

@@ -197,7 +197,7 @@ mod tests {
         assert!(ec2.iter().any(|n| n == "describe-instances"));
         assert!(ec2.iter().any(|n| n == "create-placement-group"));
         assert!(m.op_names("sts").unwrap().iter().any(|n| n == "get-caller-identity"));
-        assert_eq!(m.supported_ops("ec2").len(), 28);
+        assert_eq!(m.supported_ops("ec2").len(), 32);
         assert_eq!(m.supported_ops("ssm").len(), 3);
         assert!(m.find_op("ec2", "run-instances").is_some());
         assert_eq!(m.waiters("ec2").len(), 6);

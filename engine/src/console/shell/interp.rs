@@ -1006,7 +1006,9 @@ impl<'a> Exec<'a> {
     }
 
     fn external(&mut self, argv: &[String], inp: &mut Input, buf: &mut Buf) -> Option<i32> {
-        let env = self.sh.env();
+        let mut env = self.sh.env();
+        // The machine's commands see who really runs them (`sudo` switches the shell's user).
+        env.insert("USER".into(), self.sh.user.clone());
         let cwd = self.sh.cwd.clone();
         let inv = Invocation { argv, stdin: inp.rest(), env: &env, cwd: &cwd };
         let o = self.sys.external(&inv)?;
