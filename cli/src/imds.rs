@@ -281,7 +281,7 @@ fn connection(mut stream: TcpStream, hops: u32, tx: &mpsc::Sender<Job>) {
             (r, head)
         }
         Incoming::Reject(status, reason) => {
-            eprintln!("(malformed or unsupported request) {status}");
+            eprintln!("ec2lab imds: answered a request that is not HTTP this server takes: {status} {reason}");
             let resp = HttpResponse {
                 status,
                 reason,
@@ -367,19 +367,40 @@ fn read_request(stream: &mut TcpStream, hops: u32) -> Incoming {
 
 fn write_response(stream: &mut TcpStream, resp: &HttpResponse, now: Option<Time>, head_only: bool) {
     let clean = |s: &str| s.replace(['\r', '\n'], " ");
+    // The handler's headers in its order. Content-Length must match the bytes sent (for HEAD: the
+    // handler's figure for the body a GET would get); every connection closes after one answer.
+    let length = match (head_only, resp.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case("content-length"))) {
+        (true, Some((_, v))) => clean(v),
+        _ => resp.body.len().to_string(),
+    };
     let mut out = format!("HTTP/1.1 {} {}\r\n", resp.status, clean(resp.reason));
-    let mut has_date = false;
+    let (mut has_date, mut has_length, mut has_connection) = (false, false, false);
     for (k, v) in &resp.headers {
-        if ["content-length", "connection", "transfer-encoding"].iter().any(|h| k.eq_ignore_ascii_case(h)) {
+        if k.eq_ignore_ascii_case("transfer-encoding") {
             continue;
         }
-        has_date |= k.eq_ignore_ascii_case("date");
-        out.push_str(&format!("{}: {}\r\n", clean(k), clean(v)));
+        let value = if k.eq_ignore_ascii_case("content-length") {
+            has_length = true;
+            length.clone()
+        } else if k.eq_ignore_ascii_case("connection") {
+            has_connection = true;
+            "close".to_string()
+        } else {
+            has_date |= k.eq_ignore_ascii_case("date");
+            clean(v)
+        };
+        out.push_str(&format!("{}: {}\r\n", clean(k), value));
     }
     if let (false, Some(t)) = (has_date, now) {
         out.push_str(&format!("Date: {}\r\n", http_date(t)));
     }
-    out.push_str(&format!("Content-Length: {}\r\nConnection: close\r\n\r\n", resp.body.len()));
+    if !has_length {
+        out.push_str(&format!("Content-Length: {length}\r\n"));
+    }
+    if !has_connection {
+        out.push_str("Connection: close\r\n");
+    }
+    out.push_str("\r\n");
     let mut bytes = out.into_bytes();
     if !head_only {
         bytes.extend_from_slice(&resp.body);

@@ -37,6 +37,8 @@ impl Server {
 }
 
 /// Start `ec2lab --seed 5 imds --port 0 ARGS…` with `script` on stdin; wait for its start line.
+/// (The child is killed and waited for by `Server`'s Drop, or here if it never starts.)
+#[allow(clippy::zombie_processes)]
 fn start(args: &[&str], script: &str) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_ec2lab"))
         .args(["--seed", "5", "imds", "--port", "0"])
@@ -59,7 +61,11 @@ fn start(args: &[&str], script: &str) -> Server {
     });
     let mut seen = Vec::new();
     loop {
-        let line = rx.recv_timeout(Duration::from_secs(60)).unwrap_or_else(|_| panic!("no start line; stderr so far: {seen:#?}"));
+        let Ok(line) = rx.recv_timeout(Duration::from_secs(60)) else {
+            let _ = child.kill();
+            let status = child.wait();
+            panic!("no start line ({status:?}); stderr so far: {seen:#?}");
+        };
         if let Some(rest) = line.strip_prefix("ec2lab imds: serving the instance metadata of ") {
             let instance = rest.split_whitespace().next().unwrap().to_string();
             let url = rest.split_whitespace().find(|w| w.starts_with("http://127.0.0.1:")).unwrap();

@@ -311,10 +311,10 @@ pub fn meta_data_tree(world: &World, inst: &Instance) -> Vec<Entry> {
     if let Some(g) = &inst.placement.group_name {
         placement.push(val("group-name", g.clone()));
     }
-    if inst.placement.tenancy == "host" {
-        if let Some(h) = &inst.placement.host_id {
-            placement.push(val("host-id", h.clone()));
-        }
+    if inst.placement.tenancy == "host"
+        && let Some(h) = &inst.placement.host_id
+    {
+        placement.push(val("host-id", h.clone()));
     }
     if let Some(p) = inst.placement.partition_number {
         placement.push(val("partition-number", p.to_string()));

@@ -358,7 +358,7 @@ fn route(m: &Machine, u: &Url, ctx: Ctx) -> (Dest, String) {
                 inst.public_ip_string().unwrap_or_else(|| inst.private_ip_string())
             };
             // A machine reaches its own private address over loopback: no security group.
-            if here.as_deref() == Some(inst.id.as_str()) && addr == inst.private_ip_string() && !(ctx.container && !ctx.host_network) {
+            if here.as_deref() == Some(inst.id.as_str()) && addr == inst.private_ip_string() && (!ctx.container || ctx.host_network) {
                 return (Dest::Web { instance: inst.id.clone() }, addr);
             }
             match tcp_reaches(m, inst, u.port) {
@@ -417,7 +417,7 @@ fn exchange(m: &mut Machine, dest: &Dest, req: &HttpRequest, port: u16) -> Excha
                 None => Exchange::NoResponse,
             }
         }
-        Dest::Web { instance } => match web::serve(m.world, instance, port, req) {
+        Dest::Web { instance } => match web::serve_at(m.world, instance, port, req, crate::clock::Time(m.now_millis())) {
             WebAnswer::Refused => Exchange::Refused,
             WebAnswer::Response(r) => Exchange::Response(r),
             WebAnswer::NotHttp(_) => Exchange::NotHttp,
@@ -494,17 +494,17 @@ pub(super) fn run(m: &mut Machine, args: &[String], cwd: &str, stdin: &[u8], ctx
     }
     // `-d @file` / `-d @-` read the data.
     let mut pre_err = String::new();
-    if let Some(d) = o.data.clone() {
-        if let Some(p) = d.strip_prefix('@') {
-            let text = if p == "-" {
-                Some(String::from_utf8_lossy(stdin).into_owned())
-            } else {
-                m.fs_ref().read(&Fs::resolve(cwd, p)).map(|b| String::from_utf8_lossy(b).into_owned())
-            };
-            o.data = Some(text.map(|t| t.replace(['\r', '\n'], "")).unwrap_or_default());
-            if o.data.as_deref() == Some("") && p != "-" && !o.silent {
-                pre_err = format!("Warning: Couldn't read data from file \"{p}\", this makes an empty POST.\n");
-            }
+    if let Some(d) = o.data.clone()
+        && let Some(p) = d.strip_prefix('@')
+    {
+        let text = if p == "-" {
+            Some(String::from_utf8_lossy(stdin).into_owned())
+        } else {
+            m.fs_ref().read(&Fs::resolve(cwd, p)).map(|b| String::from_utf8_lossy(b).into_owned())
+        };
+        o.data = Some(text.map(|t| t.replace(['\r', '\n'], "")).unwrap_or_default());
+        if o.data.as_deref() == Some("") && p != "-" && !o.silent {
+            pre_err = format!("Warning: Couldn't read data from file \"{p}\", this makes an empty POST.\n");
         }
     }
     finish_multi(m, &o, cwd, ctx, pre_err)
@@ -537,7 +537,7 @@ fn transfer(m: &mut Machine, o: &Opts, raw_url: &str, first: bool, cwd: &str, ct
         Err((code, msg)) => {
             silent_err(o, &msg, &mut stderr);
             done.exit = code;
-            done.errormsg = msg.trim_end().splitn(2, ") ").nth(1).unwrap_or("").to_string();
+            done.errormsg = msg.trim_end().split_once(") ").map(|x| x.1).unwrap_or("").to_string();
             write_out(m, o, &done, cwd, &mut stdout, &mut stderr);
             return CmdOut { stdout, stderr, code };
         }
@@ -577,33 +577,33 @@ fn transfer(m: &mut Machine, o: &Opts, raw_url: &str, first: bool, cwd: &str, ct
                     stderr.extend(head_text(&resp, "< ").into_bytes());
                 }
                 let location = resp.header("Location").map(str::to_string);
-                if o.location && (300..400).contains(&resp.status) {
-                    if let Some(loc) = location {
-                        if o.include {
-                            stdout.extend(head_text(&resp, "").into_bytes());
+                if o.location && (300..400).contains(&resp.status)
+                    && let Some(loc) = location
+                {
+                    if o.include {
+                        stdout.extend(head_text(&resp, "").into_bytes());
+                    }
+                    if redirects >= MAX_REDIRECTS {
+                        break Err((47, format!("curl: (47) Maximum ({MAX_REDIRECTS}) redirects followed\n")));
+                    }
+                    redirects += 1;
+                    let next = if loc.contains("://") {
+                        loc
+                    } else if loc.starts_with('/') {
+                        format!("{}://{}{}", url.scheme, url.authority, loc)
+                    } else {
+                        let base = url.path.rsplit_once('/').map(|(b, _)| b).unwrap_or("");
+                        format!("{}://{}{}/{}", url.scheme, url.authority, base, loc)
+                    };
+                    if matches!(resp.status, 301..=303) && method == "POST" {
+                        method = "GET".into();
+                    }
+                    match parse_url(&next) {
+                        Ok(u) => {
+                            url = u;
+                            continue;
                         }
-                        if redirects >= MAX_REDIRECTS {
-                            break Err((47, format!("curl: (47) Maximum ({MAX_REDIRECTS}) redirects followed\n")));
-                        }
-                        redirects += 1;
-                        let next = if loc.contains("://") {
-                            loc
-                        } else if loc.starts_with('/') {
-                            format!("{}://{}{}", url.scheme, url.authority, loc)
-                        } else {
-                            let base = url.path.rsplit_once('/').map(|(b, _)| b).unwrap_or("");
-                            format!("{}://{}{}/{}", url.scheme, url.authority, base, loc)
-                        };
-                        if matches!(resp.status, 301..=303) && method == "POST" {
-                            method = "GET".into();
-                        }
-                        match parse_url(&next) {
-                            Ok(u) => {
-                                url = u;
-                                continue;
-                            }
-                            Err(e) => break Err(e),
-                        }
+                        Err(e) => break Err(e),
                     }
                 }
                 break Ok(resp);
@@ -664,7 +664,7 @@ fn transfer(m: &mut Machine, o: &Opts, raw_url: &str, first: bool, cwd: &str, ct
         Err((code, msg)) => {
             silent_err(o, &msg, &mut stderr);
             done.exit = code;
-            done.errormsg = msg.trim_end().splitn(2, ") ").nth(1).unwrap_or("").to_string();
+            done.errormsg = msg.trim_end().split_once(") ").map(|x| x.1).unwrap_or("").to_string();
             code
         }
         Ok(resp) => {
@@ -990,7 +990,7 @@ mod tests {
         assert!(o.stderr.contains("HttpPutResponseHopLimit"));
         // From the instance itself, or a container on the host's network: zero hops.
         assert_eq!(lab.run(&format!("docker run --rm --network host amazonlinux {put}")).exit, 0);
-        assert_eq!(lab.run(&put).exit, 0);
+        assert_eq!(lab.run(put).exit, 0);
         // Other images and commands.
         let o = lab.run("docker run --rm ubuntu curl http://169.254.169.254/");
         assert_eq!(o.exit, 127);

@@ -16,11 +16,12 @@ const PULLED: &str = "/var/lib/docker/ec2lab-pulled-images";
 
 /// Is the docker package installed on this machine?
 pub(super) fn installed(m: &Machine) -> bool {
-    m.on_instance().and_then(|id| m.world.compute.get(id)).is_some_and(|i| i.guest.packages.contains("docker"))
+    m.on_instance().and_then(|id| m.world.compute.get(id)).is_some_and(|i| i.guest.packages.contains("docker") || i.guest.packages.contains("docker.io"))
 }
 
 fn daemon_running(m: &Machine) -> bool {
-    let now = m.world.now();
+    // The caller's time: a boot script runs on its guest clock (see crate::guest).
+    let now = crate::clock::Time(m.now_millis());
     m.on_instance().and_then(|id| m.world.compute.get(id)).and_then(|i| i.guest.services.get("docker")).is_some_and(|s| {
         !s.failed && s.active_from.is_some_and(|t| t <= now)
     })

@@ -469,3 +469,39 @@ mod lesson_hooks {
         assert_eq!(lab.run("aws ec2 describe-instances").exit, 127, "the lab's own settings stay");
     }
 }
+
+#[cfg(test)]
+mod imds_requests {
+    use super::*;
+    use crate::imds::HttpRequest;
+
+    fn req(method: &str, path: &str, headers: &[(&str, &str)]) -> HttpRequest {
+        HttpRequest {
+            method: method.into(),
+            path: path.into(),
+            headers: headers.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn requests_from_outside_are_history_and_replay() {
+        let mut lab = Lab::new(4);
+        let id = lab.run("aws ec2 run-instances --image-id resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64 --instance-type t3.micro --query 'Instances[0].InstanceId' --output text").stdout.trim().to_string();
+        lab.advance(60_000);
+        let token = lab.imds_request(&id, &req("PUT", "/latest/api/token", &[("X-aws-ec2-metadata-token-ttl-seconds", "300")])).expect("an answer");
+        assert_eq!(token.status, 200);
+        let token = String::from_utf8(token.body).unwrap();
+        let got = lab.imds_request(&id, &req("GET", "/latest/meta-data/instance-id", &[("X-aws-ec2-metadata-token", &token)])).expect("an answer");
+        assert_eq!((got.status, got.body), (200, id.clone().into_bytes()));
+        assert!(matches!(lab.history().last(), Some(Step::Imds { instance, .. }) if *instance == id));
+        // The token exists only because of the recorded request: a replay rebuilds it, so the
+        // replayed world accepts it too.
+        let mut again = Lab::replay(4, lab.history());
+        assert_eq!(again.state_hash(), lab.state_hash());
+        let check = again.imds_request(&id, &req("GET", "/latest/meta-data/instance-id", &[("X-aws-ec2-metadata-token", &token)])).unwrap();
+        assert_eq!(check.status, 200);
+        // An unknown instance is nobody's metadata service: no answer at all.
+        assert!(lab.imds_request("i-0000000000000000f", &req("GET", "/", &[])).is_none());
+    }
+}

@@ -358,6 +358,14 @@ struct Boot<'w> {
 /// Run this boot's cloud-init stages for instance `id`, whose OS starts at `at`.
 pub fn boot(world: &mut World, id: &str, at: Time) {
     let Some(inst) = world.compute.get_mut(id) else { return };
+    if inst.guest.cloud_init.status == CloudInitStatus::Running && inst.guest.cloud_init.finished_at.is_none() {
+        // A boot script asked for a reboot (`aws ec2 reboot-instances`, `create-image`) while
+        // this boot's stages are still being run: on EC2 the instance would go down mid-boot and
+        // start over (a per-boot script doing it loops forever). ec2lab finishes the boot in
+        // progress instead and says so.
+        world.note(&format!("{id}: a reboot requested from inside cloud-init's boot scripts is not simulated; the boot in progress carried on"));
+        return;
+    }
     let distro = Distro::of(&inst.fs, inst.default_user());
     let imds_off = inst.metadata.http_endpoint == "disabled";
     let raw = decode_user_data(inst.user_data.as_deref());
@@ -879,14 +887,14 @@ impl Boot<'_> {
             if matches!(key.as_str(), "package_update" | "package_upgrade" | "apt_update" | "apt_upgrade") && !matches!(v, Yaml::Bool(_)) {
                 errs.push(format!("{key}: {} is not of type 'boolean'", short_repr(v)));
             }
-            if key == "write_files" {
-                if let Yaml::Seq(items) = v {
-                    for (i, it) in items.iter().enumerate() {
-                        match it {
-                            Yaml::Map(_) if it.get("path").is_some() => {}
-                            Yaml::Map(_) => errs.push(format!("write_files.{i}: 'path' is a required property")),
-                            other => errs.push(format!("write_files.{i}: {} is not of type 'object'", short_repr(other))),
-                        }
+            if key == "write_files"
+                && let Yaml::Seq(items) = v
+            {
+                for (i, it) in items.iter().enumerate() {
+                    match it {
+                        Yaml::Map(_) if it.get("path").is_some() => {}
+                        Yaml::Map(_) => errs.push(format!("write_files.{i}: 'path' is a required property")),
+                        other => errs.push(format!("write_files.{i}: {} is not of type 'object'", short_repr(other))),
                     }
                 }
             }
@@ -987,7 +995,7 @@ impl Boot<'_> {
         self.debug("modules.py", &format!("Running module {raw} ({mref}) with frequency {}", freq.name()));
         let run_name = format!("config-{raw}");
         self.debug("handlers.py", &format!("start: {stage}/{run_name}: running {run_name} with frequency {}", freq.name()));
-        let sem_name = run_name.replace('-', "_").replace('.', "_");
+        let sem_name = run_name.replace(['-', '.'], "_");
         let sem = match freq {
             Freq::Always => None,
             Freq::Instance => Some(format!("{}/sem/{sem_name}", self.inst_dir)),

@@ -143,6 +143,12 @@ pub fn row(inst: &Instance, d: Distro, name: &str) -> Option<&'static Pkg> {
 /// What `install NAME` selects: by name or by a name the package provides. Ubuntu knows only
 /// installed packages until its lists are fetched.
 pub fn candidate(inst: &Instance, d: Distro, name: &str) -> Option<&'static Pkg> {
+    // `httpd.x86_64` (dnf/yum) and `nginx=1.24.0-2ubuntu7.5` (apt) name a package too.
+    let name = match name.split_once('=') {
+        Some((n, _)) if d.is_ubuntu() => n,
+        _ => name,
+    };
+    let name = [".x86_64", ".aarch64", ".noarch"].iter().find_map(|a| name.strip_suffix(a).filter(|_| !d.is_ubuntu())).unwrap_or(name);
     if d.is_ubuntu() && !apt_lists_ready(inst) {
         return catalogue::rows(d).find(|p| p.name == name && installed(inst, d, p.name));
     }
@@ -187,11 +193,29 @@ impl Plan {
         v.sort_by(|a, b| a.name.cmp(b.name));
         v
     }
-    /// Dependencies first, then what was asked for: the order packages are unpacked in.
+    /// Every package after the packages it depends on (then by name): the order packages are
+    /// unpacked and set up in.
     pub fn install_order(&self) -> Vec<&'static Pkg> {
-        let mut deps: Vec<&'static Pkg> = self.deps.iter().chain(&self.weak).copied().collect();
-        deps.sort_by(|a, b| a.name.cmp(b.name));
-        deps.into_iter().chain(self.requested.iter().copied()).collect()
+        fn visit(p: &'static Pkg, all: &[&'static Pkg], out: &mut Vec<&'static Pkg>, depth: usize) {
+            if out.iter().any(|q| q.name == p.name) || depth > 64 {
+                return;
+            }
+            for dep in p.deps {
+                let name = dep.trim_start_matches('?');
+                if let Some(d) = all.iter().find(|q| q.name == name) {
+                    visit(d, all, out, depth + 1);
+                }
+            }
+            if !out.iter().any(|q| q.name == p.name) {
+                out.push(p);
+            }
+        }
+        let all = self.all();
+        let mut out = Vec::new();
+        for p in &all {
+            visit(p, &all, &mut out, 0);
+        }
+        out
     }
     pub fn is_empty(&self) -> bool {
         self.requested.is_empty() && self.deps.is_empty() && self.weak.is_empty()

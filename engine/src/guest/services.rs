@@ -307,7 +307,7 @@ fn systemctl(m: &mut Machine, c: &Ctx, verb: &str, a: &Args) -> CmdOut {
                         err.push_str(&format!("Failed to stop {n}.service: Unit {n}.service not loaded.\n"));
                         code = 5;
                     }
-                    Some(def) if def.base => return base_refused(n, "stopping"),
+                    Some(def) if def.base && essential(n) => return base_refused(n, "stopping"),
                     Some(_) => stop(inst, n),
                 }
             }
@@ -342,7 +342,7 @@ fn systemctl(m: &mut Machine, c: &Ctx, verb: &str, a: &Args) -> CmdOut {
                 let Some(inst) = m.world.compute.get_mut(&c.id) else { break };
                 match unit(inst, c.d, n) {
                     None => return CmdOut::err(1, format!("{err}Failed to {verb} unit: Unit file {n}.service does not exist.\n")),
-                    Some(def) if def.base && verb == "disable" => return base_refused(n, "disabling"),
+                    Some(def) if def.base && essential(n) && verb == "disable" => return base_refused(n, "disabling"),
                     Some(_) => err.push_str(&if verb == "enable" { enable(inst, c.d, n) } else { disable(inst, c.d, n) }),
                 }
             }
@@ -440,6 +440,11 @@ fn systemctl(m: &mut Machine, c: &Ctx, verb: &str, a: &Args) -> CmdOut {
     }
 }
 
+/// Base units the lab itself relies on (your connection, the journal).
+fn essential(name: &str) -> bool {
+    matches!(name, "sshd" | "ssh" | "systemd-journald")
+}
+
 fn base_refused(name: &str, what: &str) -> CmdOut {
     CmdOut::err(1, format!("ec2lab: {what} {name} is not simulated (it is part of the base system the lab relies on)\n"))
 }
@@ -480,7 +485,7 @@ fn start_cmd(m: &mut Machine, c: &Ctx, verb: &str, names: &[String]) -> CmdOut {
         if verb == "try-restart" && !active {
             continue;
         }
-        if def.base && verb != "start" {
+        if def.base && essential(n) && verb != "start" {
             return base_refused(n, "restarting");
         }
         if verb != "start" {
@@ -532,7 +537,8 @@ fn timespan(ms: u64) -> String {
     } else if s > 0 {
         format!("{sec}s")
     } else {
-        format!("{}ms", ms % 1000)
+        // `systemctl status` itself takes a few milliseconds after the start it reports.
+        format!("{}ms", (ms % 1000).max(4))
     }
 }
 
@@ -583,7 +589,8 @@ fn status_cmd(m: &mut Machine, c: &Ctx, names: &[String]) -> CmdOut {
         let field = |label: &str, value: &str| format!("{label:>w$}: {value}\n");
         out.push_str(&format!("{dot} {n}.service - {}\n", def.description));
         out.push_str(&field("Loaded", &format!("loaded ({}; {enabled}; {preset_word}: {preset})", unit_path(c.d, n))));
-        let title = if old { def.description.to_string() } else { format!("{n}.service - {}", def.description) };
+        // systemd 252 and later name the unit in these journal lines; 219 and 249 do not.
+        let title = if matches!(c.d, Distro::Al2 | Distro::Jammy) { def.description.to_string() } else { format!("{n}.service - {}", def.description) };
         let jhost = |t: Time, who: &str, msg: &str| format!("{} {host} {who}: {msg}\n", journal_time(t));
         if let Some(t) = active {
             let ago = timespan(now.0.saturating_sub(t.0));

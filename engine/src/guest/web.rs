@@ -236,7 +236,7 @@ fn apache(inst: &Instance, d: Distro, req: &HttpRequest, now: Time) -> HttpRespo
                 // Amazon Linux's welcome.conf: `/` without an index shows the test page, as a 403.
                 if !ubuntu && path == "/" && inst.fs.is_file("/etc/httpd/conf.d/welcome.conf") {
                     let page = inst.fs.read("/usr/share/httpd/noindex/index.html").map(|b| b.to_vec()).unwrap_or_default();
-                    let mt = inst.fs.mtime("/usr/share/httpd/noindex/index.html").unwrap_or(0);
+                    let mt = inst.fs.mtime("/usr/share/httpd/noindex/index.html").unwrap_or(inst.created.0);
                     let mut h = base(vec![("Last-Modified".into(), http_date(Time(mt))), ("ETag".into(), apache_etag(page.len(), mt)), ("Accept-Ranges".into(), "bytes".into())]);
                     h.push(("Content-Length".into(), page.len().to_string()));
                     h.push(("Content-Type".into(), "text/html; charset=UTF-8".into()));
@@ -270,7 +270,7 @@ fn apache(inst: &Instance, d: Distro, req: &HttpRequest, now: Time) -> HttpRespo
         return error(405, "Method Not Allowed", format!("The requested method {m} is not allowed for this URL."), vec![("Allow".into(), "HEAD,GET,POST,OPTIONS".into())]);
     }
     let data = inst.fs.read(&file).map(|b| b.to_vec()).unwrap_or_default();
-    let mt = inst.fs.mtime(&file).unwrap_or(0);
+    let mt = inst.fs.mtime(&file).unwrap_or(inst.created.0);
     let mut h = base(vec![("Last-Modified".into(), http_date(Time(mt))), ("ETag".into(), apache_etag(data.len(), mt)), ("Accept-Ranges".into(), "bytes".into())]);
     h.push(("Content-Length".into(), data.len().to_string()));
     if ubuntu && mime(&file).is_some_and(|m| m.starts_with("text/")) {
@@ -335,7 +335,7 @@ fn nginx(inst: &Instance, d: Distro, req: &HttpRequest, now: Time) -> HttpRespon
             Some(p) => {
                 let data = inst.fs.read(&p).map(|b| b.to_vec()).unwrap_or_default();
                 let mut h = base("text/html", data.len());
-                let mt = inst.fs.mtime(&p).unwrap_or(0);
+                let mt = inst.fs.mtime(&p).unwrap_or(inst.created.0);
                 h.push(("ETag".into(), format!("\"{:x}-{:x}\"", mt / 1000, data.len())));
                 respond(status, reason, h, data, head)
             }
@@ -381,7 +381,7 @@ fn nginx(inst: &Instance, d: Distro, req: &HttpRequest, now: Time) -> HttpRespon
         return builtin(405, "Not Allowed", Vec::new());
     }
     let data = inst.fs.read(&file).map(|b| b.to_vec()).unwrap_or_default();
-    let mt = inst.fs.mtime(&file).unwrap_or(0);
+    let mt = inst.fs.mtime(&file).unwrap_or(inst.created.0);
     let ctype = match mime(&file) {
         Some("application/x-httpd-php") | None => "application/octet-stream",
         Some("text/javascript") => "application/javascript",
@@ -666,7 +666,8 @@ mod tests {
         assert_eq!(http_date(t), "Mon, 05 Jan 2026 09:00:00 GMT");
         let env = PhpEnv { hostname: "ip-10-0-0-1".into(), version: "8.4.14".into(), now: t };
         let (out, skipped) = run_php("<h1><?php echo \"Hello from \" . gethostname(); ?></h1>\n<?= date('Y-m-d') ?>\n", &env);
-        assert_eq!(out, "<h1>Hello from ip-10-0-0-1</h1>\n2026-01-05\n");
+        // PHP swallows the newline right after `?>`.
+        assert_eq!(out, "<h1>Hello from ip-10-0-0-1</h1>\n2026-01-05");
         assert_eq!(skipped, 0);
         let (out, skipped) = run_php("<?php $n = 'web'; echo \"tier: $n\"; mysqli_connect('db'); phpinfo(); ?>", &env);
         assert_eq!((out.as_str(), skipped), ("tier: web", 2));

@@ -366,7 +366,7 @@ fn log_is_capped_and_nothing_answers_a_stopped_instance() {
     let st = &w.compute.get(&id).unwrap().imds;
     assert_eq!(st.log.len(), LOG_CAP);
     assert_eq!(st.no_token_count, (LOG_CAP + 25) as u64);
-    w.stop_instances(&[id.clone()], false).unwrap();
+    w.stop_instances(std::slice::from_ref(&id), false).unwrap();
     assert_eq!(request(&mut w, &id, &req("GET", "/", &[])), None);
     assert_eq!(request(&mut w, "i-0000000000000000f", &req("GET", "/", &[])), None);
 }

@@ -28,6 +28,8 @@ pub(super) enum Flow {
 pub(super) struct Buf {
     pub out: Vec<u8>,
     pub err: Vec<u8>,
+    /// fd 2 goes where fd 1 goes (`2>&1`, `&>`): stderr is written into `out`, keeping the order.
+    pub merged: bool,
 }
 
 fn push_capped(v: &mut Vec<u8>, b: &[u8]) {
@@ -40,7 +42,11 @@ impl Buf {
         push_capped(&mut self.out, b.as_ref());
     }
     pub fn e(&mut self, b: impl AsRef<[u8]>) {
-        push_capped(&mut self.err, b.as_ref());
+        if self.merged {
+            push_capped(&mut self.out, b.as_ref());
+        } else {
+            push_capped(&mut self.err, b.as_ref());
+        }
     }
     pub fn out_full(&self) -> bool {
         self.out.len() >= MAX_OUTPUT
@@ -880,12 +886,12 @@ impl<'a> Exec<'a> {
             }
         }
         buf.e(std::mem::take(&mut self.xerr));
-        let mut local = Buf::default();
+        let mut local = Buf { merged: fd1 == fd2, ..Default::default() };
         let st = match new_in {
             Some(d) => f(self, &mut Input::new(d), &mut local),
             None => f(self, inp, &mut local),
         };
-        let Buf { out, err } = local;
+        let Buf { out, err, .. } = local;
         self.route(&fd1, &out, buf);
         self.route(&fd2, &err, buf);
         st

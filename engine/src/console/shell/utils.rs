@@ -539,6 +539,9 @@ pub(super) fn run(ex: &mut Exec, name: &str, argv: &[String], inp: &mut Input, b
                 if let Err(e) = r {
                     buf.e(fs_err("tee", f, e));
                     st = 1;
+                } else {
+                    let now = ex.now();
+                    ex.sys.fs().set_mtime(&p, now);
                 }
             }
             buf.o(&d);

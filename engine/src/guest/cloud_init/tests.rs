@@ -616,3 +616,32 @@ fn helpers() {
     let t = super::table("T", &["A", "Bee"], &[vec!["x".into(), "yy".into()]]);
     assert_eq!(t, "+++++T+++++\n+---+-----+\n| A | Bee |\n+---+-----+\n| x |  yy |\n+---+-----+\n");
 }
+
+#[test]
+fn a_reboot_requested_mid_boot_is_not_followed() {
+    let (mut w, id) = launch("#!/bin/bash\necho ok\n");
+    let before = main_log(&w, &id);
+    // As if a boot script of the boot in progress asked for a reboot.
+    w.compute.get_mut(&id).unwrap().guest.cloud_init = crate::guest::CloudInit { status: CloudInitStatus::Running, ..Default::default() };
+    let _ = w.take_notes();
+    let now = w.now();
+    super::boot(&mut w, &id, now);
+    assert_eq!(main_log(&w, &id), before, "no nested boot ran");
+    assert!(w.take_notes().iter().any(|n| n.contains("reboot requested from inside cloud-init's boot scripts")));
+}
+
+#[test]
+fn user_data_changed_while_stopped_is_stored_but_not_run() {
+    let (mut w, id) = launch("#!/bin/bash\necho first >> /var/tmp/ran\n");
+    w.stop_instances(&[id.clone()], false).unwrap();
+    w.advance(2 * MINUTE);
+    // What modify-instance-attribute --attribute userData does while the instance is stopped.
+    w.compute.get_mut(&id).unwrap().user_data = Some(b64(b"#!/bin/bash\necho second >> /var/tmp/ran\n"));
+    w.start_instances(&[id.clone()]).unwrap();
+    w.advance(2 * MINUTE);
+    assert_eq!(file(&w, &id, "/var/tmp/ran").as_deref(), Some("first\n"));
+    let dir = format!("/var/lib/cloud/instances/{id}");
+    assert!(file(&w, &id, &format!("{dir}/user-data.txt")).unwrap().contains("second"), "the new user data is fetched and kept");
+    assert!(file(&w, &id, &format!("{dir}/scripts/part-001")).unwrap().contains("second"));
+    assert!(main_log(&w, &id).contains("config-scripts_user already ran (freq=once-per-instance)"));
+}

@@ -253,12 +253,12 @@ pub fn header_param(value: &str, name: &str) -> Option<String> {
     loop {
         let end = find_unquoted(rest, ';').unwrap_or(rest.len());
         let item = rest[..end].trim();
-        if let Some((k, v)) = item.split_once('=') {
-            if k.trim().eq_ignore_ascii_case(name) {
-                let v = v.trim();
-                let v = v.strip_prefix('"').and_then(|v| v.strip_suffix('"')).unwrap_or(v);
-                return Some(v.replace("\\\"", "\""));
-            }
+        if let Some((k, v)) = item.split_once('=')
+            && k.trim().eq_ignore_ascii_case(name)
+        {
+            let v = v.trim();
+            let v = v.strip_prefix('"').and_then(|v| v.strip_suffix('"')).unwrap_or(v);
+            return Some(v.replace("\\\"", "\""));
         }
         if end >= rest.len() {
             return None;
@@ -327,10 +327,10 @@ fn walk_mime(data: &[u8], depth: u32, count: &mut usize, p: &mut Parsed) {
             }
         }
     }
-    if matches!(ctype.as_str(), "text/plain" | "text/x-not-multipart" | "text/x-shellscript") {
-        if let Some(t) = type_from_starts_with(&payload) {
-            ctype = t.to_string();
-        }
+    if matches!(ctype.as_str(), "text/plain" | "text/x-not-multipart" | "text/x-shellscript")
+        && let Some(t) = type_from_starts_with(&payload)
+    {
+        ctype = t.to_string();
     }
     push_part(p, ctype, safe_name(&filename), payload, count, depth);
 }
@@ -380,10 +380,10 @@ fn split_multipart<'a>(body: &'a [u8], boundary: &str) -> Vec<&'a [u8]> {
         i = end + 1;
     }
     // No closing delimiter: Python keeps what it has, including the last part.
-    if let Some(s) = start {
-        if s < body.len() {
-            parts.push(&body[s..]);
-        }
+    if let Some(s) = start
+        && s < body.len()
+    {
+        parts.push(&body[s..]);
     }
     parts
 }

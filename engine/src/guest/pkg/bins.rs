@@ -132,7 +132,6 @@ pub(crate) fn run(m: &mut Machine, inv: &Invocation, c: &Ctx, name: &str) -> Cmd
             "--version" | "-v" => CmdOut::ok(if c.d.is_ubuntu() { "9.2.0\n" } else { "10.8.2\n" }),
             _ => not_simulated("npm"),
         },
-        "docker" => docker(m, c, &args),
         "stress" => stress(m, c, &args, false),
         "stress-ng" => stress(m, c, &args, true),
         "wget" => wget(m, inv, c, &args),
@@ -140,29 +139,6 @@ pub(crate) fn run(m: &mut Machine, inv: &Invocation, c: &Ctx, name: &str) -> Cmd
         "htop" => not_simulated("htop (it is interactive; `ps aux` and `uptime` show the same facts)"),
         "mysql_secure_installation" => not_simulated("mysql_secure_installation (it is interactive)"),
         other => not_simulated(other),
-    }
-}
-
-fn docker(m: &mut Machine, c: &Ctx, args: &[&str]) -> CmdOut {
-    let Some(inst) = m.world.compute.get(&c.id) else { return CmdOut::err(1, "") };
-    let v = version_of(inst, c.d, if c.d.is_ubuntu() { "docker.io" } else { "docker" });
-    let first = args.first().copied().unwrap_or("");
-    if matches!(first, "--version" | "-v") {
-        return CmdOut::ok(format!("Docker version {}, build 0bab007\n", v.split(['-', '+']).next().unwrap_or("")));
-    }
-    if first.is_empty() {
-        return CmdOut::ok("\nUsage:  docker [OPTIONS] COMMAND\n\nA self-sufficient runtime for containers\n");
-    }
-    if !c.root {
-        return CmdOut::err(1, "permission denied while trying to connect to the Docker daemon socket at unix:///var/run/docker.sock: Get \"http://%2Fvar%2Frun%2Fdocker.sock/v1.44/containers/json\": dial unix /var/run/docker.sock: connect: permission denied\n");
-    }
-    if !crate::guest::services::is_active(inst, "docker", Time(m.now_millis())) {
-        return CmdOut::err(1, "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?\n");
-    }
-    match first {
-        "ps" => CmdOut::ok("CONTAINER ID   IMAGE     COMMAND   CREATED   STATUS    PORTS     NAMES\n"),
-        "images" => CmdOut::ok("REPOSITORY   TAG       IMAGE ID   CREATED   SIZE\n"),
-        sub => not_simulated(&format!("docker {sub} (containers)")),
     }
 }
 
@@ -458,7 +434,7 @@ fn wget(m: &mut Machine, inv: &Invocation, c: &Ctx, args: &[&str]) -> CmdOut {
             if !quiet {
                 err.push_str(&format!("Connecting to {host}:{port}... "));
             }
-            web::serve(m.world, &id, port, &req)
+            web::serve_at(m.world, &id, port, &req, crate::clock::Time(m.now_millis()))
         }
         Dest::Instance(_, false) => {
             // Dropped by a security group (or the instance is not running): wget waits, retries, gives up.

@@ -82,6 +82,25 @@ fn reading(c: &Ctx) -> &'static str {
 
 pub(crate) fn apt(m: &mut Machine, inv: &Invocation, c: &Ctx, tool: &str) -> CmdOut {
     let a = Args::parse(inv.argv, &["-o", "-c", "-t", "--target-release", "--option"]);
+    // `-qq` (or `-q -q`, `-q=2`): nothing but errors.
+    let q: usize = a
+        .flags
+        .iter()
+        .map(|f| match f.as_str() {
+            "--quiet" | "-q=1" => 1,
+            "-q=2" => 2,
+            f if f.starts_with('-') && !f.starts_with("--") && !f.contains('=') => f.matches('q').count(),
+            _ => 0,
+        })
+        .sum();
+    let mut out = apt_run(m, inv, c, tool, a);
+    if q >= 2 {
+        out.stdout.clear();
+    }
+    out
+}
+
+fn apt_run(m: &mut Machine, inv: &Invocation, c: &Ctx, tool: &str, a: Args) -> CmdOut {
     let mut o = Out { o: String::new(), e: String::new() };
     if tool == "apt" && c.script {
         o.e.push_str(APT_WARNING);
@@ -288,8 +307,9 @@ fn install(m: &mut Machine, inv: &Invocation, c: &Ctx, names: &[String], yes: bo
             }
             m.sleep(def.start_ms);
             let at = Time(m.now_millis());
-            if let Some(inst) = m.world.compute.get_mut(&c.id) {
-                let _ = super::super::services::start(inst, c.d, s, at);
+            let failed = m.world.compute.get_mut(&c.id).is_some_and(|inst| super::super::services::start(inst, c.d, s, at).is_err());
+            if failed {
+                o.e.push_str(&format!("Job for {s}.service failed because the control process exited with error code.\nSee \"systemctl status {s}.service\" and \"journalctl -xeu {s}.service\" for details.\ninvoke-rc.d: initscript {s}, action \"start\" failed.\n"));
             }
         }
         if p.apache_module {

@@ -256,7 +256,7 @@ pub(crate) fn dnf(m: &mut Machine, inv: &Invocation, c: &Ctx) -> CmdOut {
         "list" | "ls" | "info" => {
             let meta = dnf_metadata(m, c, false);
             if !quiet {
-                o.e.push_str(&meta);
+                o.o.push_str(&meta);
             }
             list_or_info(m, c, &sub, &a.operands, o, false)
         }
@@ -266,7 +266,7 @@ pub(crate) fn dnf(m: &mut Machine, inv: &Invocation, c: &Ctx) -> CmdOut {
             }
             let meta = dnf_metadata(m, c, false);
             if !quiet {
-                o.e.push_str(&meta);
+                o.o.push_str(&meta);
             }
             search(m, c, &a.operands, o, false)
         }
@@ -608,10 +608,10 @@ fn yum_name(p: &Pkg, c: &Ctx) -> String {
     format!("{}.{} {}:{}", p.name, p.arch(c.d, c.x86), p.epoch, p.version_on(c.d))
 }
 
-/// `mariadb-server-1:5.5.68-1.amzn2.0.1.x86_64` (the epoch shown, as yum does).
+/// `1:mariadb-server-5.5.68-1.amzn2.0.1.x86_64` (the epoch first, as yum prints it).
 fn nevra_e(p: &Pkg, c: &Ctx) -> String {
     let e = if p.epoch > 0 { format!("{}:", p.epoch) } else { String::new() };
-    format!("{}-{e}{}.{}", p.name, p.version_on(c.d), p.arch(c.d, c.x86))
+    format!("{e}{}-{}.{}", p.name, p.version_on(c.d), p.arch(c.d, c.x86))
 }
 
 /// The extras_suggestions plugin's hint for a package that lives in an extras topic.
@@ -802,7 +802,7 @@ fn yum_install(m: &mut Machine, c: &Ctx, names: &[String], yes: bool, quiet: boo
                 for dname in p.deps {
                     let dn = dname.trim_start_matches('?');
                     if deps.iter().any(|q| q.name == dn) {
-                        o.o.push_str(&format!("--> Processing Dependency: {dn} for package: {}\n", p.nevra(c.d, c.x86)));
+                        o.o.push_str(&format!("--> Processing Dependency: {dn} for package: {}\n", nevra_e(p, c)));
                     }
                 }
             }
@@ -906,10 +906,10 @@ fn yum_remove(m: &mut Machine, c: &Ctx, names: &[String], yes: bool, quiet: bool
     if !quiet {
         o.o.push_str("Downloading packages:\nRunning transaction check\nRunning transaction test\nTransaction test succeeded\nRunning transaction\n");
         for (i, p) in named.iter().enumerate() {
-            o.o.push_str(&format!("  Erasing    : {:<55}{:>5} \n", p.nevra(c.d, c.x86), format!("{}/{n}", i + 1)));
+            o.o.push_str(&format!("  Erasing    : {:<55}{:>5} \n", nevra_e(p, c), format!("{}/{n}", i + 1)));
         }
         for (i, p) in named.iter().enumerate() {
-            o.o.push_str(&format!("  Verifying  : {:<55}{:>5} \n", p.nevra(c.d, c.x86), format!("{}/{n}", i + 1)));
+            o.o.push_str(&format!("  Verifying  : {:<55}{:>5} \n", nevra_e(p, c), format!("{}/{n}", i + 1)));
         }
         o.o.push_str("\nRemoved:\n");
         o.o.push_str(&columns(&asked.iter().map(|p| yum_name(p, c)).collect::<Vec<_>>()));
