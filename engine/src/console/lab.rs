@@ -32,8 +32,9 @@ You are on your workstation: a Linux shell with the AWS CLI v2 configured as an
 administrator. What is simulated so far:
 
   aws ec2 …   instances (run, describe, start, stop, reboot, terminate, status
-              checks, waiters), instance types, AZs, regions, AMIs, key pairs,
-              security groups, the default VPC and subnets, tags
+              checks, waiters), user data, metadata options, create-image and
+              your own AMIs, instance types, AZs, regions, key pairs, security
+              groups, the default VPC and subnets, tags
   aws ssm …   get-parameter(s) for AWS's public AMI parameters
   ssh         ssh -i KEY.pem ec2-user@PUBLIC-IP, subject to key, security group
               and instance state, as in AWS
@@ -45,10 +46,13 @@ administrator. What is simulated so far:
               cp mv touch head tail wc grep tr cut sort uniq base64 sleep date env
               whoami hostname chmod jq …
 
-Not simulated yet (the console says so when you reach them): user data
-execution, IAM roles and instance profiles,
-Parameter Store for your own parameters, CloudWatch, placement groups and
-Dedicated Hosts.
+On an instance: cloud-init runs the user data at first boot (cloud-init status,
+/var/log/cloud-init-output.log), dnf/yum or apt-get install packages from a
+catalogue, systemctl runs their services, ec2-metadata and docker run … curl.
+
+Not simulated yet (the console says so when you reach them): IAM roles and
+instance profiles, Parameter Store for your own parameters, CloudWatch,
+CloudFormation, placement groups and Dedicated Hosts.
 
 Try:
   aws ec2 run-instances --image-id resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64 --instance-type t3.micro
