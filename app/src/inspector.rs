@@ -331,7 +331,7 @@ pub fn InspectorPane(state: AppState) -> impl IntoView {
     };
 
     view! {
-        <section class="pane inspector-pane" data-testid="inspector" aria-label="Metadata inspector">
+        <section class="pane inspector-pane" class:open=move || open.get() data-testid="inspector" aria-label="Metadata inspector">
             <div class="pane-title">
                 <h2>
                     <button class="linklike" data-testid="inspector-toggle" aria-expanded=move || open.get().to_string() on:click=move |_| open.update(|o| *o = !*o)>
