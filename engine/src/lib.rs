@@ -12,12 +12,12 @@ pub mod compute;
 pub mod console;
 pub mod fs;
 pub mod guest;
+pub mod iam;
 pub mod hardware;
 pub mod images;
 pub mod imds;
 pub mod net;
 pub mod rng;
-pub mod ssm;
 pub mod view;
 pub mod world;
 

@@ -43,6 +43,8 @@ pub struct World {
     pub compute: Compute,
     /// The account's own AMIs (CreateImage).
     pub images: crate::images::Images,
+    /// The account's IAM state: roles, policies, instance profiles.
+    pub iam: crate::iam::Iam,
     events: BTreeMap<(Time, u64), Event>,
     event_seq: u64,
     pub workstation_fs: Fs,
@@ -74,6 +76,7 @@ impl World {
             hardware: Hardware::build(),
             net,
             compute: Compute::default(),
+            iam: Default::default(),
             images: Default::default(),
             events: BTreeMap::new(),
             event_seq: 0,
@@ -163,6 +166,7 @@ impl World {
         self.hardware.hash(&mut h);
         self.net.hash(&mut h);
         self.compute.hash(&mut h);
+        self.iam.hash(&mut h);
         self.images.hash(&mut h);
         self.events.hash(&mut h);
         self.workstation_fs.hash(&mut h);

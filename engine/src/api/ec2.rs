@@ -50,7 +50,8 @@ impl From<Ec2Error> for ApiError {
 
 type R = Result<Value, ApiError>;
 
-pub fn call(world: &mut World, operation: &str, input: &Value) -> R {
+pub fn call(world: &mut World, caller: &super::Caller, operation: &str, input: &Value) -> R {
+    let _ = caller;
     if input.get("DryRun").and_then(Value::as_bool) == Some(true) {
         if !OPERATIONS.contains(&operation) {
             return not_simulated(operation);
@@ -969,7 +970,12 @@ fn describe_image_attribute(world: &mut World, input: &Value) -> R {
     }
     let Some(img) = world.images.live().find(|i| i.id == id) else { return Err(crate::images::not_found(&id).into()) };
     let item = owned_image_json(img);
+    // botocore's ImageAttribute member order (the order the CLI prints): the scalar attributes,
+    // then ImageId, then the lists.
     let mut m = Map::new();
+    if matches!(attr.as_str(), "launchPermission" | "productCodes" | "blockDeviceMapping") {
+        m.insert("ImageId".into(), json!(id));
+    }
     let value = |key: &str| match item.get(key) {
         Some(v) => json!({ "Value": v }),
         None => json!({}),
@@ -1015,7 +1021,9 @@ fn describe_image_attribute(world: &mut World, input: &Value) -> R {
             return Err(ApiError::new("InvalidParameterValue", format!("Value ({attr}) for parameter attribute is invalid. Unknown attribute.")));
         }
     }
-    m.insert("ImageId".into(), json!(id));
+    if !m.contains_key("ImageId") {
+        m.insert("ImageId".into(), json!(id));
+    }
     Ok(Value::Object(m))
 }
 

@@ -23,11 +23,8 @@ impl ApiError {
     }
 }
 
-/// Who is calling. The workstation's administrator for now; instance roles arrive with IAM.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Caller {
-    Admin,
-}
+/// Who is calling: the workstation's administrator or an instance role's session.
+pub use crate::iam::Principal as Caller;
 
 /// True when the engine implements `service`/`operation`.
 pub fn is_simulated(service: &str, operation: &str) -> bool {
@@ -43,10 +40,10 @@ pub fn call(world: &mut World, service: &str, operation: &str, input: &Value) ->
     call_as(world, &Caller::Admin, service, operation, input)
 }
 
-pub fn call_as(world: &mut World, _caller: &Caller, service: &str, operation: &str, input: &Value) -> Result<Value, ApiError> {
+pub fn call_as(world: &mut World, caller: &Caller, service: &str, operation: &str, input: &Value) -> Result<Value, ApiError> {
     match service {
-        "ec2" => ec2::call(world, operation, input),
-        "ssm" => ssm::call(world, operation, input),
+        "ec2" => ec2::call(world, caller, operation, input),
+        "ssm" => ssm::call(world, caller, operation, input),
         "sts" if operation == "GetCallerIdentity" => Ok(serde_json::json!({
             "UserId": "AIDAEC2LABLEARNER0001",
             "Account": world.account_id(),

@@ -8,7 +8,8 @@ use serde_json::{json, Value};
 
 pub const OPERATIONS: &[&str] = &["GetParameter", "GetParameters", "GetParametersByPath"];
 
-pub fn call(world: &mut World, operation: &str, input: &Value) -> Result<Value, ApiError> {
+pub fn call(world: &mut World, caller: &super::Caller, operation: &str, input: &Value) -> Result<Value, ApiError> {
+    let _ = caller;
     match operation {
         "GetParameter" => {
             let name = input.get("Name").and_then(Value::as_str).unwrap_or_default();
