@@ -5,8 +5,8 @@
 
 use engine::view::BootTimeline;
 use leptos::prelude::*;
-use plotters::coord::ranged1d::{IntoSegmentedCoord, SegmentValue};
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters_canvas::CanvasBackend;
 
 use crate::state::AppState;
@@ -56,11 +56,19 @@ pub fn averages(bars: &[Bar]) -> (Option<f64>, Option<f64>) {
     (avg(false), avg(true))
 }
 
+/// Canvas height for `n` bars: the rows, the x axis and the legend strip.
 fn canvas_height(n: usize) -> u32 {
-    60 + ROW * n.max(1) as u32
+    ROW * n.max(1) as u32 + 44 + LEGEND
 }
 
-/// Draw `bars` on `canvas`. Errors (no 2D context, a drawing failure) leave the canvas as it is.
+/// Height of the legend strip under the chart.
+const LEGEND: u32 = 24;
+
+/// The two kinds of launch, with their colour and legend text.
+const KINDS: [(bool, RGBColor, &str); 2] = [(false, BOOTSTRAPPED, "bootstrapped (user data)"), (true, BAKED, "baked (own AMI)")];
+
+/// Draw `bars` on `canvas` (whose `width`/`height` attributes are already set). Errors (no 2D
+/// context, a drawing failure) are returned and leave the canvas as it is.
 fn draw(canvas: web_sys::HtmlCanvasElement, bars: &[Bar]) -> Result<(), String> {
     if bars.is_empty() {
         return Ok(());
@@ -68,26 +76,25 @@ fn draw(canvas: web_sys::HtmlCanvasElement, bars: &[Bar]) -> Result<(), String> 
     let backend = CanvasBackend::with_canvas_object(canvas).ok_or("no 2D context")?;
     let root = backend.into_drawing_area();
     root.fill(&WHITE).map_err(|e| e.to_string())?;
-    let n = bars.len() as u32;
+    let (_, height) = root.dim_in_pixel();
+    let (plot, legend) = root.split_vertically(height.saturating_sub(LEGEND));
+    let n = bars.len();
     let longest = bars.iter().map(|b| b.secs).fold(0.0, f64::max);
-    let max = (longest * 1.15).max(10.0);
-    let labels: Vec<String> = bars.iter().map(|b| b.label.clone()).collect();
-    // Segment i from the bottom holds bar n-1-i, so the first launch is drawn at the top.
-    let label_of = move |v: &SegmentValue<u32>| match v {
-        SegmentValue::CenterOf(i) | SegmentValue::Exact(i) => {
-            labels.get((n - 1).saturating_sub(*i) as usize).cloned().unwrap_or_default()
-        }
-        SegmentValue::Last => String::new(),
-    };
-    let mut chart = ChartBuilder::on(&root)
-        .margin(8)
+    let max = (longest * 1.1).max(10.0);
+    // Row k (from the top) spans y in [n-1-k, n-k]; the first launch is drawn at the top.
+    let row_y = |k: usize| (n - 1 - k) as f64;
+    let mut chart = ChartBuilder::on(&plot)
+        .margin_top(6)
+        .margin_left(4)
+        .margin_right(12)
         .x_label_area_size(34)
-        .y_label_area_size(112)
-        .build_cartesian_2d(0f64..max, (0u32..n).into_segmented())
+        .y_label_area_size(104)
+        .build_cartesian_2d(0f64..max, 0f64..n as f64)
         .map_err(|e| e.to_string())?;
     chart
         .configure_mesh()
         .disable_y_mesh()
+        .y_labels(0)
         .light_line_style(GRID)
         .bold_line_style(GRID)
         .axis_style(INK)
@@ -96,31 +103,31 @@ fn draw(canvas: web_sys::HtmlCanvasElement, bars: &[Bar]) -> Result<(), String> 
         .x_desc("seconds from launch to service")
         .x_labels(6)
         .x_label_formatter(&|x| format!("{x:.0}"))
-        .y_labels(n as usize)
-        .y_label_formatter(&label_of)
         .draw()
         .map_err(|e| e.to_string())?;
-    for (baked, colour, name) in [(false, BOOTSTRAPPED, "bootstrapped (user data)"), (true, BAKED, "baked (own AMI)")] {
-        let rects = bars.iter().enumerate().filter(|(_, b)| b.baked == baked).map(move |(i, b)| {
-            let row = n - 1 - i as u32;
-            let mut r = Rectangle::new([(0.0, SegmentValue::Exact(row)), (b.secs, SegmentValue::Exact(row + 1))], colour.filled());
-            r.set_margin(3, 3, 0, 0);
-            r
-        });
-        chart
-            .draw_series(rects)
-            .map_err(|e| e.to_string())?
-            .label(name)
-            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], colour.filled()));
+    for (baked, colour, _) in KINDS {
+        let rects = bars
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| b.baked == baked)
+            .map(move |(k, b)| Rectangle::new([(0.0, row_y(k) + 0.18), (b.secs, row_y(k) + 0.82)], colour.filled()));
+        chart.draw_series(rects).map_err(|e| e.to_string())?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerRight)
-        .label_font(("sans-serif", 11).into_font().color(&INK))
-        .background_style(WHITE.mix(0.9))
-        .border_style(GRID)
-        .draw()
-        .map_err(|e| e.to_string())?;
+    // Instance labels left of the axis, centred on their bars.
+    let label_font = ("sans-serif", 11).into_font().color(&INK).pos(Pos::new(HPos::Right, VPos::Center));
+    for (k, b) in bars.iter().enumerate() {
+        let (x, y) = chart.backend_coord(&(0.0, row_y(k) + 0.5));
+        plot.draw(&Text::new(b.label.clone(), (x - 6, y), label_font.clone())).map_err(|e| e.to_string())?;
+    }
+    // The legend, in its own strip so it never covers a bar.
+    let font = ("sans-serif", 11).into_font().color(&INK);
+    let mut x = 8;
+    for (_, colour, name) in KINDS {
+        legend.draw(&Rectangle::new([(x, 7), (x + 12, 17)], colour.filled())).map_err(|e| e.to_string())?;
+        legend.draw(&Text::new(name, (x + 17, 6), font.clone())).map_err(|e| e.to_string())?;
+        let (w, _) = legend.estimate_text_size(name, &font).unwrap_or((7 * name.len() as u32, 11));
+        x += 30 + w as i32;
+    }
     root.present().map_err(|e| e.to_string())?;
     Ok(())
 }
@@ -141,6 +148,9 @@ pub fn BakeChart(state: AppState) -> impl IntoView {
     Effect::new(move |_| {
         let bars = data.get();
         if let Some(el) = canvas.get() {
+            // Draw at the size the page shows it (CSS width 100%), so text stays crisp.
+            let shown = el.client_width();
+            el.set_width(if shown >= 200 { shown as u32 } else { WIDTH });
             el.set_height(canvas_height(bars.len()));
             if let Err(e) = draw(el, &bars) {
                 leptos::logging::warn!("bake chart not drawn: {e}");
@@ -167,7 +177,7 @@ pub fn BakeChart(state: AppState) -> impl IntoView {
             >
                 <canvas node_ref=canvas data-testid="bake-chart-canvas" width=WIDTH height=canvas_height(1)
                     role="img" aria-label=summary
-                    style="display: block; max-width: 100%; border: 1px solid var(--border); border-radius: 0.25rem;"></canvas>
+                    style="display: block; width: 100%; border: 1px solid var(--border); border-radius: 0.25rem;"></canvas>
                 <p class="hint" data-testid="bake-chart-summary" style="margin: 0.3rem 0 0;">{summary}</p>
             </Show>
         </section>

@@ -193,7 +193,6 @@ pub fn InstancePane(state: AppState) -> impl IntoView {
                 }.into_any(),
                 (Some(_), Some(d)) => details(d).into_any(),
             }}
-            {move || timeline.get().map(timeline_view)}
             <Show when=move || selected_id().is_some()>
                 <Show when=move || state.connected.with(Option::is_some)>
                     <p class="hint">"The buttons type their command into the console, which is connected to "
@@ -214,6 +213,7 @@ pub fn InstancePane(state: AppState) -> impl IntoView {
                         title="aws ec2 terminate-instances">"Terminate"</button>
                 </div>
             </Show>
+            {move || timeline.get().map(timeline_view)}
             <BakeChart state />
             <form class="launch" on:submit=launch data-testid="launch-form">
                 <h3>"Launch instances"</h3>

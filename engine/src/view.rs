@@ -263,4 +263,40 @@ mod tests {
         assert!(!boot_timeline(&w, &baked).unwrap().can_progress);
         assert!(boot_timeline(&w, "i-0000000000000000f").is_none());
     }
+
+    /// The whole story through the console: user data installs httpd on one instance, an image
+    /// is baked from it, and an instance from the image reaches service sooner.
+    #[test]
+    fn baked_instances_reach_service_sooner() {
+        let mut lab = crate::Lab::new(12);
+        let script = "cat > web.sh <<'END'
+#!/bin/bash
+dnf install -y httpd
+sleep 30
+echo '<h1>shop</h1>' > /var/www/html/index.html
+systemctl enable --now httpd
+END
+ID=$(aws ec2 run-instances --image-id resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64 --instance-type t3.micro --user-data file://web.sh --query 'Instances[0].InstanceId' --output text)
+lab advance 5m
+AMI=$(aws ec2 create-image --instance-id $ID --name shop --query ImageId --output text)
+aws ec2 wait image-available --image-ids $AMI
+aws ec2 run-instances --image-id $AMI --instance-type t3.micro --query 'Instances[0].InstanceId' --output text
+lab advance 5m";
+        for (cmd, out) in lab.run_script(script) {
+            assert_eq!(out.exit, 0, "{cmd} -> {}", out.stderr);
+        }
+        let all = boot_timelines(lab.world());
+        assert_eq!(all.len(), 2);
+        let (boot, baked) = (&all[0], &all[1]);
+        assert!(!boot.baked && baked.baked);
+        assert!(boot.has_user_data && !baked.has_user_data);
+        for t in &all {
+            assert!(t.to_running.is_some() && t.to_bootstrap.is_some(), "{t:?}");
+            assert_eq!(t.bootstrap_status, "done");
+        }
+        let (b, k) = (boot.to_service.expect("bootstrapped serves"), baked.to_service.expect("baked serves"));
+        assert!(b >= boot.to_running.unwrap_or(0) + 30_000, "the bootstrap's sleep is in its service time: {b}");
+        assert!(k < b, "baked {k} ms should beat bootstrapped {b} ms");
+        assert!(k <= baked.to_running.unwrap_or(0) + 60_000, "httpd starts at boot on the baked instance: {k}");
+    }
 }
