@@ -8,6 +8,7 @@ mod builtins;
 mod expand;
 mod interp;
 mod jq;
+mod sed;
 mod utils;
 #[cfg(test)]
 mod tests;

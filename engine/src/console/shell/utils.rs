@@ -748,7 +748,8 @@ pub(super) fn run(ex: &mut Exec, name: &str, argv: &[String], inp: &mut Input, b
             }
             st
         }
-        "vi" | "vim" | "nano" | "awk" | "sed" | "find" | "diff" | "cmp" | "ln" | "man" | "getent" | "column" | "paste" | "fold" | "expr" | "mktemp" => {
+        "sed" => super::sed::sed(ex, args, inp, buf),
+        "vi" | "vim" | "nano" | "awk" | "find" | "diff" | "cmp" | "ln" | "man" | "getent" | "column" | "paste" | "fold" | "expr" | "mktemp" => {
             other(ex, name, args, inp, buf)
         }
         _ => return None,
@@ -930,7 +931,7 @@ fn other(ex: &mut Exec, name: &str, args: &[String], inp: &mut Input, buf: &mut 
         }
         _ => {
             let what = match name {
-                "awk" | "sed" => format!("{name}: this simulated shell has no {name}; try cut, tr, grep or jq\n"),
+                "awk" => format!("{name}: this simulated shell has no {name}; try cut, tr, grep, sed or jq\n"),
                 "vi" | "vim" | "nano" => format!("{name}: interactive editors are not available here; write files with: cat > file <<'EOF' … EOF\n"),
                 _ => format!("{name}: not available in this simulated shell\n"),
             };
@@ -1645,7 +1646,7 @@ fn wc(ex: &mut Exec, args: &[String], inp: &mut Input, buf: &mut Buf) -> i32 {
 }
 
 /// GNU basic regex → the regex crate's syntax.
-fn bre_to_ere(p: &str) -> String {
+pub(super) fn bre_to_ere(p: &str) -> String {
     let mut o = String::new();
     let mut it = p.chars().peekable();
     while let Some(c) = it.next() {
