@@ -106,7 +106,8 @@ pub struct Instance {
     /// Base64 user data as EC2 stores it (cloud-init reads it at boot: `guest::cloud_init`).
     pub user_data: Option<String>,
     pub metadata: MetadataOptions,
-    pub iam_instance_profile: Option<String>,
+    /// The IAM instance profile association and what the metadata service delivers for it.
+    pub iam: crate::sts::InstanceIam,
     pub placement: Placement,
     pub ebs_optimized: bool,
     pub monitoring: bool,
@@ -306,7 +307,8 @@ impl World {
     pub fn resolve_image_id(&self, image_id: &str) -> Result<String, Ec2Error> {
         if let Some(param) = image_id.strip_prefix("resolve:ssm:") {
             let name = param.split(':').next().unwrap_or(param);
-            return match self.ssm_parameter_value(name) {
+            // `name:version` and `name:label` select a version (ssm_parameter_value resolves them).
+            return match self.ssm_parameter_value(param) {
                 Some(v) => Ok(v),
                 None => Err(Ec2Error::new(
                     "InvalidParameterValue",
@@ -387,10 +389,10 @@ impl World {
         if req.tenancy.as_deref() == Some("host") {
             return Err(Ec2Error::new("InsufficientHostCapacity", "There is no Dedicated Host capacity available: this account has no Dedicated Hosts allocated (ec2lab does not simulate allocate-hosts yet)."));
         }
-        if let Some(p) = &req.iam_instance_profile {
-            self.note("IAM roles and instance profiles are not simulated yet, so this account has no instance profile to attach.");
-            return Err(Ec2Error::new("InvalidParameterValue", format!("Value ({p}) for parameter iamInstanceProfile.name is invalid. Invalid IAM Instance Profile name")));
-        }
+        let profile = match &req.iam_instance_profile {
+            Some(p) => Some(crate::sts::find_profile(self, p)?),
+            None => None,
+        };
         if let Some(b) = &req.shutdown_behavior {
             if b != "stop" && b != "terminate" {
                 return Err(Ec2Error::invalid_value(b, "InstanceInitiatedShutdownBehavior"));
@@ -557,7 +559,7 @@ impl World {
                 tags: req.tags.clone(),
                 user_data: req.user_data.clone(),
                 metadata: md.clone(),
-                iam_instance_profile: req.iam_instance_profile.clone(),
+                iam: Default::default(),
                 placement: Placement {
                     az,
                     group_name: req.placement_group.clone().filter(|g| !g.is_empty()),
@@ -584,6 +586,9 @@ impl World {
                 imds: Default::default(),
             };
             self.compute.insert(inst);
+            if let Some((arn, profile_id, _)) = &profile {
+                crate::sts::associate(self, &id, arn, profile_id);
+            }
             let boot = self.rng.between(timing::BOOT.0, timing::BOOT.1);
             self.schedule(boot, &id, EventKind::BootComplete, 0);
             ids.push(id);

@@ -231,13 +231,11 @@ fn metadata_tag_key_ok(k: &str) -> bool {
         && k.chars().all(|c| c.is_ascii_alphanumeric() || "+-=.,_:@".contains(c))
 }
 
-/// Hook for IAM roles (issue 5): the entries of `iam/` (`info`, `security-credentials/<role>`)
-/// for the instance profile `profile` attached to `inst`, with credentials that rotate on the
-/// virtual clock. Instance profiles cannot be attached yet (RunInstances refuses them), so
-/// there is nothing to serve and `iam/` stays out of the tree.
-pub fn iam_entries(world: &World, inst: &Instance, profile: &str) -> Vec<Entry> {
-    let _ = (world, inst, profile);
-    Vec::new()
+/// The entries of `iam/` (`info`, `security-credentials/<role>`) for what EC2 delivered for the
+/// instance's profile (empty when it has none: then `iam/` is not in the tree). Built in
+/// [`iam`]; deliveries and credential rotation come from [`crate::sts`].
+pub fn iam_entries(inst: &Instance) -> Vec<Entry> {
+    iam::entries(inst)
 }
 
 /// `/latest/meta-data/` for `inst`, every value read from the world.
@@ -261,11 +259,9 @@ pub fn meta_data_tree(world: &World, inst: &Instance) -> Vec<Entry> {
         dir("events", vec![dir("maintenance", vec![val("history", "[]"), val("scheduled", "[]")])]),
         val("hostname", private_dns.clone()),
     ];
-    if let Some(profile) = &inst.iam_instance_profile {
-        let iam = iam_entries(world, inst, profile);
-        if !iam.is_empty() {
-            e.push(dir("iam", iam));
-        }
+    let iam = iam_entries(inst);
+    if !iam.is_empty() {
+        e.push(dir("iam", iam));
     }
     e.push(val("instance-action", "none"));
     e.push(val("instance-id", inst.id.clone()));
@@ -545,6 +541,7 @@ fn is_version(s: &str) -> bool {
 /// Serve one request from a process on instance `instance_id` (see [`HttpRequest::hops`]).
 /// Logs it on the instance. `None`: no response reaches the caller (it times out).
 pub fn request(world: &mut World, instance_id: &str, req: &HttpRequest) -> Option<HttpResponse> {
+    crate::sts::sync(world, instance_id); // the instance profile's delivery, up to this moment
     let now = world.now();
     let inst = world.compute.get(instance_id)?;
     if inst.state != State::Running {
@@ -702,6 +699,8 @@ fn route(world: &World, inst: &Instance, segs: &[&str]) -> Answer {
         _ => Answer::error(404),
     }
 }
+
+pub mod iam;
 
 #[cfg(test)]
 mod tests;

@@ -16,8 +16,11 @@ pub mod iam;
 pub mod hardware;
 pub mod images;
 pub mod imds;
+pub mod kms;
 pub mod net;
 pub mod rng;
+pub mod ssm;
+pub mod sts;
 pub mod view;
 pub mod world;
 

@@ -23,6 +23,10 @@ pub enum EventKind {
     Forget,
     /// An owned AMI finished snapshotting (`Event::instance` holds the image id).
     ImageAvailable,
+    /// A parameter's Expiration policy comes due (`Event::instance` holds its key).
+    ParameterExpiration,
+    /// A KMS key's pending-deletion window ends (`Event::instance` holds the key id).
+    KmsKeyDeletion,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -45,6 +49,12 @@ pub struct World {
     pub images: crate::images::Images,
     /// The account's IAM state: roles, policies, instance profiles.
     pub iam: crate::iam::Iam,
+    /// Parameter Store: the account's own parameters.
+    pub ssm: crate::ssm::ParameterStore,
+    /// KMS keys and aliases.
+    pub kms: crate::kms::Kms,
+    /// The account's access keys and STS sessions (who signs each request).
+    pub sts: crate::sts::Sts,
     events: BTreeMap<(Time, u64), Event>,
     event_seq: u64,
     pub workstation_fs: Fs,
@@ -63,8 +73,18 @@ impl World {
             "/home/learner/.aws/config",
             b"[default]\nregion = us-east-1\noutput = json\n".to_vec(),
         );
-        let key_id = format!("AKIA{}", rng.string_from(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 16));
-        let secret = rng.string_from(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", 40);
+        // The learner's long-term access key: the administrator's (see `sts`).
+        let (key_id, secret) = crate::sts::new_long_term_key(&mut rng);
+        let mut sts = crate::sts::Sts::default();
+        sts.add(crate::sts::AccessKey {
+            id: key_id.clone(),
+            secret: secret.clone(),
+            token: None,
+            principal: crate::iam::Principal::Admin,
+            role_id: None,
+            issued: Time(EPOCH_START_MS),
+            expires: None,
+        });
         ws.write(
             "/home/learner/.aws/credentials",
             format!("[default]\naws_access_key_id = {key_id}\naws_secret_access_key = {secret}\n").into_bytes(),
@@ -77,6 +97,9 @@ impl World {
             net,
             compute: Compute::default(),
             iam: Default::default(),
+            ssm: Default::default(),
+            kms: Default::default(),
+            sts,
             images: Default::default(),
             events: BTreeMap::new(),
             event_seq: 0,
@@ -111,6 +134,10 @@ impl World {
             }
             if ev.kind == EventKind::ImageAvailable {
                 self.image_ready(&ev.instance);
+            } else if ev.kind == EventKind::ParameterExpiration {
+                self.parameter_expiry_due(&ev.instance);
+            } else if ev.kind == EventKind::KmsKeyDeletion {
+                self.kms_deletion_due();
             } else {
                 self.apply_instance_event(ev);
             }
@@ -152,9 +179,17 @@ impl World {
         self.generation
     }
 
-    /// The value of an SSM parameter the world knows (public parameters for now).
+    /// The value of an SSM parameter the world knows, for `resolve:ssm:NAME[:VERSION|:LABEL]`:
+    /// the account's own String parameters (any version or label) and AWS's public ones.
     pub fn ssm_parameter_value(&self, name: &str) -> Option<String> {
-        crate::catalog::public_parameter(name).map(|v| v.to_string())
+        if let Some((base, sel)) = crate::ssm::parse_selector(name) {
+            if let Some(v) = crate::catalog::public_parameter(base) {
+                // A public parameter has one version here.
+                return matches!(sel, crate::ssm::Selector::Latest | crate::ssm::Selector::Version(1)).then(|| v.to_string());
+            }
+        }
+        let (_, v, _) = self.ssm.select(name).ok()?;
+        (v.ptype != crate::ssm::ParamType::SecureString).then(|| v.value.clone())
     }
 
     /// A digest of the whole state: clock, generator position, every system. Equal worlds hash equal.
@@ -167,6 +202,9 @@ impl World {
         self.net.hash(&mut h);
         self.compute.hash(&mut h);
         self.iam.hash(&mut h);
+        self.ssm.hash(&mut h);
+        self.kms.hash(&mut h);
+        self.sts.hash(&mut h);
         self.images.hash(&mut h);
         self.events.hash(&mut h);
         self.workstation_fs.hash(&mut h);

@@ -153,8 +153,7 @@ def optional_tokens(binary):
         check(region == "us-east-1", f"IMDSRegionProvider region {region!r}")
 
         # No instance profile is attached, so there are no role credentials: botocore gets a 404
-        # for iam/security-credentials/ and reports none. (Issue 5 adds IAM roles; then this
-        # case launches with --iam-instance-profile and expects ASIA… keys.)
+        # for iam/security-credentials/ and reports none (the role cases below launch with one).
         creds = f.retrieve_iam_role_credentials()
         check(creds == {}, f"role credentials without a role: {creds}")
         provider = botocore.credentials.create_credential_resolver(s).get_provider("iam-role")
@@ -212,6 +211,108 @@ def endpoint_disabled(binary):
         r = f._get_request("latest/meta-data/instance-id", lambda r: False, None)
         check(r.status_code == 403, f"read from a disabled endpoint: {r.status_code}")
         check(IMDSRegionProvider(s).provide() is None, "a region from a disabled endpoint")
+
+
+TRUST_EC2 = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}'
+TRUST_LAMBDA = TRUST_EC2.replace("ec2.amazonaws.com", "lambda.amazonaws.com")
+
+
+def with_role(image, trust=TRUST_EC2, extra=""):
+    """A setup script: role `app` trusting `trust`, profile `app` holding it, a launch wearing it."""
+    return (
+        f"printf '%s' '{trust}' > trust.json\n"
+        "aws iam create-role --role-name app --assume-role-policy-document file://trust.json > /dev/null\n"
+        "aws iam create-instance-profile --instance-profile-name app > /dev/null\n"
+        "aws iam add-role-to-instance-profile --instance-profile-name app --role-name app\n"
+        + launch(image, f"--iam-instance-profile Name=app {extra}")
+    )
+
+
+def only_imds(url):
+    """The environment of a process on the instance with nothing configured: no keys in the
+    environment, no shared files, only the metadata endpoint (pointed at ec2lab)."""
+    for k in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN",
+              "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+              "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN"):
+        os.environ.pop(k, None)
+    os.environ["AWS_SHARED_CREDENTIALS_FILE"] = "/nonexistent/ec2lab/credentials"
+    os.environ["AWS_CONFIG_FILE"] = "/nonexistent/ec2lab/config"
+    return session_for(url)
+
+
+ISO = "%Y-%m-%dT%H:%M:%SZ"
+
+
+def parse_iso(text):
+    import datetime
+    return datetime.datetime.strptime(text, ISO)
+
+
+@case("instance role: botocore's fetcher and the session's credential chain get the ASIA keys")
+def role_credentials(binary):
+    import email.utils
+    with Server(binary, with_role(AL2023)) as srv:
+        s = only_imds(srv.url)
+        f = InstanceMetadataFetcher(timeout=2, num_attempts=1, config=imds_config(s))
+        token = f._fetch_metadata_token()
+        check(token, "no token")
+        r = f._get_request("latest/meta-data/iam/security-credentials/app", None, token)
+        doc = json.loads(r.text)
+        check(doc.get("Code") == "Success" and doc.get("Type") == "AWS-HMAC", f"credentials document {doc}")
+        check(doc["AccessKeyId"].startswith("ASIA") and len(doc["AccessKeyId"]) == 20, f"key id {doc['AccessKeyId']}")
+        # The server's clock is virtual (it follows real time from the lab's start date), so
+        # check the expiry against the server's own Date: hours ahead, six after LastUpdated.
+        now = email.utils.parsedate_to_datetime(r.headers["Date"]).replace(tzinfo=None)
+        expires, updated = parse_iso(doc["Expiration"]), parse_iso(doc["LastUpdated"])
+        check((expires - updated).total_seconds() == 6 * 3600, f"lifetime {expires - updated}")
+        check((expires - now).total_seconds() > 5 * 3600, f"expires {expires}, server time {now}")
+        info = json.loads(f._get_request("latest/meta-data/iam/info", None, token).text)
+        check(info.get("Code") == "Success" and info["InstanceProfileArn"].endswith(":instance-profile/app"), f"iam/info {info}")
+        check(info["InstanceProfileId"].startswith("AIPA"), f"iam/info {info}")
+
+        creds = f.retrieve_iam_role_credentials()
+        check(creds.get("role_name") == "app", f"role name {creds}")
+        got = (creds.get("access_key"), creds.get("secret_key"), creds.get("token"))
+        check(got == (doc["AccessKeyId"], doc["SecretAccessKey"], doc["Token"]), f"fetcher credentials {creds}")
+        # botocore parses the expiry with this exact format (it may push it forward when the
+        # virtual date lies behind the real one, which is its own safety net, not ec2lab's).
+        parse_iso(creds["expiry_time"])
+
+        # The whole chain, as any SDK user on the instance would get it.
+        chain = botocore.session.Session()
+        c = chain.get_credentials()
+        check(c is not None, "the credential chain found nothing")
+        check(c.method == "iam-role", f"provider {c.method}")
+        fc = c.get_frozen_credentials()
+        check((fc.access_key, fc.secret_key, fc.token) == (doc["AccessKeyId"], doc["SecretAccessKey"], doc["Token"]), f"chain credentials {fc}")
+        log = srv.log()
+        check(any(l.endswith(" GET /latest/meta-data/iam/security-credentials/app 200") for l in log), f"request log {log}")
+
+
+@case("a role that does not trust EC2: the 200 error document counts as no credentials")
+def untrusted_role(binary):
+    with Server(binary, with_role(AL2023, TRUST_LAMBDA)) as srv:
+        s = only_imds(srv.url)
+        f = InstanceMetadataFetcher(timeout=2, num_attempts=1, config=imds_config(s))
+        token = f._fetch_metadata_token()
+        doc = json.loads(f._get_request("latest/meta-data/iam/security-credentials/app", None, token).text)
+        check(doc.get("Code") == "AssumeRoleUnauthorizedAccess" and "Message" in doc, f"document {doc}")
+        check(f.retrieve_iam_role_credentials() == {}, "credentials from an untrusted role")
+        check(botocore.session.Session().get_credentials() is None, "the chain found credentials")
+
+
+@case("instance role from a container: the hop limit decides")
+def role_across_hops(binary):
+    # AL2023: tokens required, hop limit 2: one hop away the role is still found.
+    with Server(binary, with_role(AL2023), ["--hops", "1"]) as srv:
+        s = only_imds(srv.url)
+        c = botocore.session.Session().get_credentials()
+        check(c is not None and c.access_key.startswith("ASIA"), f"credentials one hop away: {c}")
+    # Hop limit 1 with tokens required: the token answer is lost and tokenless reads get 401.
+    with Server(binary, with_role(AL2023, extra="--metadata-options HttpTokens=required,HttpPutResponseHopLimit=1"), ["--hops", "1"]) as srv:
+        s = only_imds(srv.url)
+        f = InstanceMetadataFetcher(timeout=1, num_attempts=1, config=imds_config(s))
+        check(f.retrieve_iam_role_credentials() == {}, "credentials across the hop limit")
 
 
 def main():

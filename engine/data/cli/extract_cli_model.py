@@ -40,17 +40,45 @@ SUPPORTED = {
         "DescribeTags", "ModifyInstanceAttribute", "DescribeInstanceAttribute", "GetConsoleOutput",
         "CreateImage", "DeregisterImage", "DescribeImageAttribute",
         "ModifyInstanceMetadataOptions",
+        "AssociateIamInstanceProfile", "ReplaceIamInstanceProfileAssociation",
+        "DisassociateIamInstanceProfile", "DescribeIamInstanceProfileAssociations",
     ],
-    "ssm": ["GetParameter", "GetParameters", "GetParametersByPath"],
+    "iam": [
+        "CreateRole", "GetRole", "ListRoles", "DeleteRole", "UpdateRole", "UpdateAssumeRolePolicy",
+        "TagRole", "UntagRole", "ListRoleTags", "CreatePolicy", "GetPolicy", "ListPolicies",
+        "DeletePolicy", "CreatePolicyVersion", "GetPolicyVersion", "ListPolicyVersions",
+        "SetDefaultPolicyVersion", "DeletePolicyVersion", "ListEntitiesForPolicy",
+        "AttachRolePolicy", "DetachRolePolicy", "ListAttachedRolePolicies", "PutRolePolicy",
+        "GetRolePolicy", "ListRolePolicies", "DeleteRolePolicy", "CreateInstanceProfile",
+        "GetInstanceProfile", "ListInstanceProfiles", "ListInstanceProfilesForRole",
+        "AddRoleToInstanceProfile", "RemoveRoleFromInstanceProfile", "DeleteInstanceProfile",
+        "GetUser", "SimulatePrincipalPolicy", "SimulateCustomPolicy",
+    ],
+    "ssm": [
+        "PutParameter", "GetParameter", "GetParameters", "GetParametersByPath", "DescribeParameters",
+        "GetParameterHistory", "LabelParameterVersion", "UnlabelParameterVersion", "DeleteParameter",
+        "DeleteParameters", "AddTagsToResource", "ListTagsForResource", "RemoveTagsFromResource",
+    ],
+    "kms": [
+        "CreateKey", "DescribeKey", "ListKeys", "CreateAlias", "UpdateAlias", "DeleteAlias",
+        "ListAliases", "GetKeyPolicy", "PutKeyPolicy", "ListKeyPolicies", "EnableKey", "DisableKey",
+        "ScheduleKeyDeletion", "CancelKeyDeletion", "UpdateKeyDescription", "Encrypt", "Decrypt",
+        "GenerateDataKey", "TagResource", "UntagResource", "ListResourceTags",
+    ],
     "sts": ["GetCallerIdentity"],
 }
-NAME_ONLY = ["iam", "logs", "cloudwatch", "cloudformation", "kms"]
+NAME_ONLY = ["logs", "cloudwatch", "cloudformation"]
 # botocore data dir name for each CLI service name.
 DATA_DIR = {"cloudwatch": "cloudwatch", "logs": "logs"}
 WAITERS = {
     "ec2": ["InstanceRunning", "InstanceStopped", "InstanceTerminated", "InstanceStatusOk",
             "SystemStatusOk", "InstanceExists", "ImageAvailable", "ImageExists"],
+    "iam": ["RoleExists", "InstanceProfileExists", "PolicyExists", "UserExists"],
 }
+# Services whose supported operations carry botocore's paginator config (the CLI's automatic
+# pagination, --starting-token/--page-size/--max-items): out["paginators"][service][Op] =
+# {"it": input tokens, "ot": output tokens, "lk": limit key, "rk": result keys, "mr": more results}.
+PAGINATED = ["ssm", "kms"]
 MAX_ENUM = 24
 SCALARS = {"string", "integer", "long", "boolean", "double", "float", "timestamp", "blob"}
 
@@ -117,17 +145,44 @@ def load(service):
     return rd("service-2.json"), rd("waiters-2.json")
 
 
+def load_paginators(service):
+    base = os.path.join(BOTOCORE_ROOT, "botocore", "data", DATA_DIR.get(service, service))
+    version = sorted(os.listdir(base))[-1]
+    p = os.path.join(base, version, "paginators-1.json")
+    return json.load(open(p))["pagination"] if os.path.exists(p) else {}
+
+
 def main():
-    out = {"names": {}, "ops": {}, "shapes": {}, "waiters": {}}
+    out = {"names": {}, "ops": {}, "shapes": {}, "waiters": {}, "paginators": {}}
     shapes_out = out["shapes"]
+
+    # Shape names are per service in botocore: when two services define the same name
+    # differently (ec2's optional-valued Tag, iam's Key+Value Tag), the later one is stored as
+    # "service.Name".
+    owners = {}
+    current = [None]
+
+    def signature(s):
+        t = s["type"]
+        if t == "structure":
+            return json.dumps([t, {k: m["shape"] for k, m in s["members"].items()}, s.get("required", [])], sort_keys=True)
+        if t == "list":
+            return json.dumps([t, s["member"]["shape"]])
+        if t == "map":
+            return json.dumps([t, s["key"]["shape"], s["value"]["shape"]])
+        return json.dumps([t, s.get("enum")])
 
     def ref(model, shape_name):
         s = model["shapes"][shape_name]
         t = s["type"]
         if t in SCALARS and not s.get("enum"):
             return t
+        sig = signature(s)
+        if owners.get(shape_name, sig) != sig:
+            shape_name = f"{current[0]}.{shape_name}"
         if shape_name in shapes_out:
             return shape_name
+        owners[shape_name] = sig
         if t == "string":
             e = s["enum"]
             shapes_out[shape_name] = {"t": "string", "e": e if len(e) <= MAX_ENUM else []}
@@ -164,6 +219,7 @@ def main():
         out["names"][service] = front_code(sorted(xform_name(op) for op in model["operations"]))
         if service not in SUPPORTED:
             continue
+        current[0] = service
         ops = out["ops"][service] = {}
         for op in SUPPORTED[service]:
             o = model["operations"][op]
@@ -178,6 +234,19 @@ def main():
                     md[mname] = first_sentence(m.get("documentation"), 64)
                 entry["md"] = md
             ops[op] = entry
+        if service in PAGINATED:
+            pag = load_paginators(service)
+            listed = lambda v: v if isinstance(v, list) else [v]  # noqa: E731
+            pg = out["paginators"][service] = {}
+            for op in SUPPORTED[service]:
+                if op in pag:
+                    c = pag[op]
+                    entry = {"it": listed(c["input_token"]), "ot": listed(c["output_token"]), "rk": listed(c["result_key"])}
+                    if "limit_key" in c:
+                        entry["lk"] = c["limit_key"]
+                    if "more_results" in c:
+                        entry["mr"] = c["more_results"]
+                    pg[op] = entry
         if service in WAITERS:
             ws = out["waiters"][service] = {}
             for name in WAITERS[service]:

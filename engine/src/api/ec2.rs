@@ -40,7 +40,13 @@ pub const OPERATIONS: &[&str] = &[
     "ModifyInstanceAttribute",
     "GetConsoleOutput",
     "ModifyInstanceMetadataOptions",
+    "AssociateIamInstanceProfile",
+    "ReplaceIamInstanceProfileAssociation",
+    "DisassociateIamInstanceProfile",
+    "DescribeIamInstanceProfileAssociations",
 ];
+
+mod iam_profiles;
 
 impl From<Ec2Error> for ApiError {
     fn from(e: Ec2Error) -> ApiError {
@@ -59,7 +65,7 @@ pub fn call(world: &mut World, caller: &super::Caller, operation: &str, input: &
         return Err(ApiError::new("DryRunOperation", "Request would have succeeded, but DryRun flag is set."));
     }
     match operation {
-        "RunInstances" => run_instances(world, input),
+        "RunInstances" => iam_profiles::check_launch(world, caller, input).and_then(|_| run_instances(world, input)),
         "DescribeInstances" => describe_instances(world, input),
         "StartInstances" => {
             let ids = instance_ids(input)?;
@@ -104,6 +110,10 @@ pub fn call(world: &mut World, caller: &super::Caller, operation: &str, input: &
         "ModifyInstanceAttribute" => modify_instance_attribute(world, input),
         "GetConsoleOutput" => get_console_output(world, input),
         "ModifyInstanceMetadataOptions" => modify_instance_metadata_options(world, input),
+        "AssociateIamInstanceProfile" => iam_profiles::associate(world, caller, input),
+        "ReplaceIamInstanceProfileAssociation" => iam_profiles::replace(world, caller, input),
+        "DisassociateIamInstanceProfile" => iam_profiles::disassociate(world, input),
+        "DescribeIamInstanceProfileAssociations" => iam_profiles::describe(world, input),
         _ => not_simulated(operation),
     }
 }
@@ -368,6 +378,9 @@ pub fn instance_json(world: &World, i: &Instance) -> Value {
     m.insert("EbsOptimized".into(), json!(i.ebs_optimized));
     m.insert("EnaSupport".into(), json!(ami.map(|a| a.ena_support).unwrap_or(true) && itype.is_some_and(|t| t.ena_support != catalog::EnaSupport::Unsupported)));
     m.insert("Hypervisor".into(), json!("xen"));
+    if let Some(p) = iam_profiles::instance_profile_json(i) {
+        m.insert("IamInstanceProfile".into(), p);
+    }
     if !terminated {
         let mut ni = Map::new();
         if let Some(ip) = i.public_ip {
@@ -510,6 +523,7 @@ const INSTANCE_FILTERS: &[&str] = &[
     "placement-group-name", "placement.group-name", "placement-partition-number", "owner-id",
     "metadata-options.http-tokens", "metadata-options.http-endpoint", "metadata-options.http-put-response-hop-limit",
     "monitoring-state", "network-interface.mac-address", "availability-zone-id",
+    "iam-instance-profile.arn", "iam-instance-profile.id",
 ];
 
 /// The values an instance has for a describe-instances filter name, or None if the name is unknown.
@@ -527,6 +541,7 @@ fn instance_filter_values(world: &World, i: &Instance, name: &str) -> Option<Vec
         "instance-type" => one(i.instance_type.clone()),
         "image-id" => one(i.image_id.clone()),
         "key-name" => Some(i.key_name.iter().cloned().collect()),
+        "iam-instance-profile.arn" | "iam-instance-profile.id" => Some(iam_profiles::filter_values(i, name)),
         "availability-zone" | "placement.availability-zone" => one(az.map(|a| a.name.to_string()).unwrap_or_default()),
         "tag-value" => Some(i.tags.iter().map(|(_, v)| v.clone()).collect()),
         "vpc-id" => one(subnet.map(|s| s.vpc_id.clone()).unwrap_or_default()),
@@ -2020,7 +2035,7 @@ mod tests {
     fn every_listed_instance_filter_is_answered() {
         let mut world = World::new(1);
         let input = json!({"ImageId": "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64", "InstanceType": "t3.micro", "MinCount": 1, "MaxCount": 1});
-        call(&mut world, "RunInstances", &input).unwrap();
+        call(&mut world, &super::super::Caller::Admin, "RunInstances", &input).unwrap();
         let inst = world.compute.iter().next().unwrap().clone();
         for name in INSTANCE_FILTERS {
             assert!(instance_filter_values(&world, &inst, name).is_some(), "{name}");
@@ -2033,7 +2048,7 @@ mod tests {
         let mut world = World::new(1);
         let input = json!({"ImageId": "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64", "InstanceType": "m5.large", "MinCount": 2, "MaxCount": 2,
             "TagSpecifications": [{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": "db"}]}]});
-        let out = call(&mut world, "RunInstances", &input).unwrap();
+        let out = call(&mut world, &super::super::Caller::Admin, "RunInstances", &input).unwrap();
         assert!(out["ReservationId"].as_str().unwrap().starts_with("r-0"));
         let insts = out["Instances"].as_array().unwrap();
         assert_eq!(insts.len(), 2);
@@ -2053,21 +2068,21 @@ mod tests {
     #[test]
     fn security_group_rules_round_trip() {
         let mut world = World::new(1);
-        let sg = call(&mut world, "CreateSecurityGroup", &json!({"GroupName": "web", "Description": "web"})).unwrap();
+        let sg = call(&mut world, &super::super::Caller::Admin, "CreateSecurityGroup", &json!({"GroupName": "web", "Description": "web"})).unwrap();
         let id = sg["GroupId"].as_str().unwrap().to_string();
         let rule = json!({"GroupId": id, "IpProtocol": "tcp", "FromPort": 80, "ToPort": 80, "CidrIp": "0.0.0.0/0"});
-        call(&mut world, "AuthorizeSecurityGroupIngress", &rule).unwrap();
-        let dup = call(&mut world, "AuthorizeSecurityGroupIngress", &rule).unwrap_err();
+        call(&mut world, &super::super::Caller::Admin, "AuthorizeSecurityGroupIngress", &rule).unwrap();
+        let dup = call(&mut world, &super::super::Caller::Admin, "AuthorizeSecurityGroupIngress", &rule).unwrap_err();
         assert_eq!(dup.code, "InvalidPermission.Duplicate");
         assert!(world.net.workstation_allowed(&[id.clone()], 80));
         assert!(!world.net.workstation_allowed(&[id.clone()], 22));
-        call(&mut world, "RevokeSecurityGroupIngress", &rule).unwrap();
+        call(&mut world, &super::super::Caller::Admin, "RevokeSecurityGroupIngress", &rule).unwrap();
         assert!(!world.net.workstation_allowed(&[id.clone()], 80));
-        let gone = call(&mut world, "RevokeSecurityGroupIngress", &rule).unwrap_err();
+        let gone = call(&mut world, &super::super::Caller::Admin, "RevokeSecurityGroupIngress", &rule).unwrap_err();
         assert_eq!(gone.code, "InvalidPermission.NotFound");
         let default = world.net.sg_by_name(&world.net.default_vpc().id.clone(), "default").unwrap().id.clone();
-        let err = call(&mut world, "DeleteSecurityGroup", &json!({"GroupId": default})).unwrap_err();
+        let err = call(&mut world, &super::super::Caller::Admin, "DeleteSecurityGroup", &json!({"GroupId": default})).unwrap_err();
         assert_eq!(err.code, "CannotDelete");
-        call(&mut world, "DeleteSecurityGroup", &json!({"GroupId": id})).unwrap();
+        call(&mut world, &super::super::Caller::Admin, "DeleteSecurityGroup", &json!({"GroupId": id})).unwrap();
     }
 }

@@ -9,7 +9,10 @@ use crate::world::World;
 use serde_json::Value;
 
 pub mod ec2;
+pub mod iam;
+pub mod kms;
 pub mod ssm;
+pub mod sts;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ApiError {
@@ -30,8 +33,10 @@ pub use crate::iam::Principal as Caller;
 pub fn is_simulated(service: &str, operation: &str) -> bool {
     match service {
         "ec2" => ec2::OPERATIONS.contains(&operation),
+        "iam" => iam::OPERATIONS.contains(&operation),
         "ssm" => ssm::OPERATIONS.contains(&operation),
-        "sts" => operation == "GetCallerIdentity",
+        "kms" => kms::OPERATIONS.contains(&operation),
+        "sts" => sts::OPERATIONS.contains(&operation),
         _ => false,
     }
 }
@@ -40,15 +45,31 @@ pub fn call(world: &mut World, service: &str, operation: &str, input: &Value) ->
     call_as(world, &Caller::Admin, service, operation, input)
 }
 
+/// A request signed with `creds` (what the CLI sends): the key decides the caller
+/// ([`sts::authenticate`]), then [`call_as`].
+pub fn call_signed(world: &mut World, creds: &crate::sts::Credentials, service: &str, operation: &str, input: &Value) -> Result<Value, ApiError> {
+    let caller = sts::authenticate(world, service, creds)?;
+    call_as(world, &caller, service, operation, input)
+}
+
 pub fn call_as(world: &mut World, caller: &Caller, service: &str, operation: &str, input: &Value) -> Result<Value, ApiError> {
+    if service == "iam" {
+        // Instance profiles' deliveries up to now read the IAM state before this change.
+        crate::sts::sync_all(world);
+    }
+    // Every simulated call is authorized against its caller first (IAM's evaluation: explicit
+    // deny > allow > implicit deny), and refused in the service's own words.
+    if is_simulated(service, operation) {
+        if let Err(d) = crate::iam::authorize_call(world, caller, service, operation, input) {
+            return Err(iam::access_denied(service, &d));
+        }
+    }
     match service {
         "ec2" => ec2::call(world, caller, operation, input),
+        "iam" => iam::call(world, caller, operation, input),
         "ssm" => ssm::call(world, caller, operation, input),
-        "sts" if operation == "GetCallerIdentity" => Ok(serde_json::json!({
-            "UserId": "AIDAEC2LABLEARNER0001",
-            "Account": world.account_id(),
-            "Arn": format!("arn:aws:iam::{}:user/learner", world.account_id()),
-        })),
+        "kms" => kms::call(world, caller, operation, input),
+        "sts" => sts::call(world, caller, operation, input),
         _ => Err(ApiError::new("NotSimulated", format!("The {service} service is not simulated in ec2lab yet."))),
     }
 }

@@ -431,9 +431,27 @@ impl Machine<'_> {
         let wants_files = inv.argv.iter().any(|a| a.contains("file://") || a.contains("fileb://"));
         let snapshot = if wants_files { Some(self.fs_ref().clone()) } else { None };
         let cwd = inv.cwd.to_string();
-        let read = |p: &str| snapshot.as_ref().and_then(|fs| fs.read(&Fs::resolve(&cwd, p)).map(|d| d.to_vec()));
-        let ctx = aws::AwsContext { on_instance: self.on_instance().is_some() };
-        aws::run(self.world, inv, &read, &ctx)
+        // The shared config and credentials files, read up front.
+        let shared: Vec<(String, Option<Vec<u8>>)> =
+            aws::config_paths(inv.env).into_iter().map(|p| { let d = self.fs_ref().read(&p).map(|d| d.to_vec()); (p, d) }).collect();
+        let read = |p: &str| match shared.iter().find(|(q, _)| q == p) {
+            Some((_, d)) => d.clone(),
+            None => snapshot.as_ref().and_then(|fs| fs.read(&Fs::resolve(&cwd, p)).map(|d| d.to_vec())),
+        };
+        let ctx = aws::AwsContext { on_instance: self.on_instance().is_some(), instance: self.on_instance().map(str::to_string), ..Default::default() };
+        let out = aws::run(self.world, inv, &read, &ctx);
+        // `aws configure` writes the files (created 0600 in a 0755 directory, as the CLI does).
+        let now = self.now_millis();
+        for (path, data) in ctx.writes.take() {
+            let fs = self.fs();
+            let existed = fs.exists(&path);
+            fs.mkdir_p(crate::fs::parent(&path));
+            if fs.write(&path, data) && !existed {
+                let _ = fs.set_mode(&path, 0o600);
+            }
+            fs.set_mtime(&path, now);
+        }
+        out
     }
 }
 

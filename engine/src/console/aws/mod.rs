@@ -7,14 +7,20 @@
 //! 252 usage/parameter errors, 253 configuration, 254 service errors, 255 everything else.
 
 pub mod args;
+pub mod config;
+pub mod configure;
+pub mod credentials;
 pub mod format;
 pub mod help;
 pub mod model;
+pub mod paginate;
 pub mod shorthand;
 pub mod validate;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod chain_tests;
 
 use crate::api::ApiError;
 use crate::console::shell::{CmdOut, Invocation};
@@ -25,35 +31,70 @@ use std::collections::BTreeMap;
 /// Where the `aws` command runs.
 #[derive(Clone, Debug, Default)]
 pub struct AwsContext {
-    /// True on an EC2 instance (no credentials unless an instance role provides them).
+    /// True on an EC2 instance: the credential chain ends with the instance profile, asked of
+    /// the metadata service ([`Backend::imds`]).
     pub on_instance: bool,
+    /// The instance's id (for [`run`]'s metadata requests).
+    pub instance: Option<String>,
+    /// Network hops between this CLI and the instance's metadata service: 0 for a process on
+    /// the instance, 1 more per container bridge (the hop limit applies to the token answer).
+    pub imds_hops: u32,
+    /// Files the command wrote (`aws configure`): (path, contents), for the console to store.
+    pub writes: std::cell::RefCell<Vec<(String, Vec<u8>)>>,
+}
+
+impl AwsContext {
+    /// On an instance, the hops to its metadata service.
+    pub fn imds_hops(&self) -> Option<u32> {
+        self.on_instance.then_some(self.imds_hops)
+    }
 }
 
 /// What the front end needs from the simulation. [`run`] wires it to the [`World`].
 pub trait Backend {
-    fn call(&mut self, service: &str, operation: &str, input: &Value) -> Result<Value, ApiError>;
+    /// Send a request signed with `creds`.
+    fn call(&mut self, creds: &crate::sts::Credentials, service: &str, operation: &str, input: &Value) -> Result<Value, ApiError>;
     fn is_simulated(&self, service: &str, operation: &str) -> bool;
-    /// Advance the virtual clock (waiters sleeping between polls).
+    /// Advance the virtual clock (waiters sleeping between polls, metadata-service timeouts).
     fn advance(&mut self, ms: u64);
+    /// A request from this machine to 169.254.169.254 (None: nothing answers).
+    fn imds(&mut self, req: &crate::imds::HttpRequest) -> Option<crate::imds::HttpResponse> {
+        let _ = req;
+        None
+    }
 }
 
-struct WorldBackend<'a>(&'a mut World);
+struct WorldBackend<'a> {
+    world: &'a mut World,
+    instance: Option<String>,
+}
 
 impl Backend for WorldBackend<'_> {
-    fn call(&mut self, service: &str, operation: &str, input: &Value) -> Result<Value, ApiError> {
-        crate::api::call(self.0, service, operation, input)
+    fn call(&mut self, creds: &crate::sts::Credentials, service: &str, operation: &str, input: &Value) -> Result<Value, ApiError> {
+        crate::api::call_signed(self.world, creds, service, operation, input)
     }
     fn is_simulated(&self, service: &str, operation: &str) -> bool {
         crate::api::is_simulated(service, operation)
     }
     fn advance(&mut self, ms: u64) {
-        self.0.advance(ms)
+        self.world.advance(ms)
+    }
+    fn imds(&mut self, req: &crate::imds::HttpRequest) -> Option<crate::imds::HttpResponse> {
+        let id = self.instance.clone()?;
+        crate::imds::request(self.world, &id, req)
     }
 }
 
-/// Run one `aws …` command against the world.
+/// Run one `aws …` command against the world. `read_file` must answer for the shared config
+/// and credentials files ([`config_paths`]) as well as `file://` arguments.
 pub fn run(world: &mut World, inv: &Invocation, read_file: &dyn Fn(&str) -> Option<Vec<u8>>, ctx: &AwsContext) -> CmdOut {
-    run_with(&mut WorldBackend(world), inv, read_file, ctx)
+    run_with(&mut WorldBackend { world, instance: ctx.instance.clone() }, inv, read_file, ctx)
+}
+
+/// The shared config and credentials files `aws` reads in this environment (expanded paths).
+pub fn config_paths(env: &BTreeMap<String, String>) -> [String; 2] {
+    let (config, creds) = config::AwsConfig::paths(env);
+    [config, creds]
 }
 
 pub const VERSION: &str = "aws-cli/2.22.0 Python/3.12.6 Linux/6.1 exe/x86_64.amzn.2023";
@@ -160,6 +201,7 @@ struct Globals {
     region: Option<String>,
     profile: Option<String>,
     version: bool,
+    no_paginate: bool,
 }
 
 struct GlobalOpt {
@@ -302,6 +344,7 @@ fn parse_globals(argv: &[String]) -> Result<(Globals, Option<String>, Vec<String
                 "region" => g.region = value,
                 "profile" => g.profile = value,
                 "version" => g.version = true,
+                "no-paginate" => g.no_paginate = true,
                 "cli-read-timeout" | "cli-connect-timeout" => {
                     let v = value.unwrap_or_default();
                     if shorthand::py_int(&v).is_err() {
@@ -332,7 +375,38 @@ pub fn run_with(backend: &mut dyn Backend, inv: &Invocation, read_file: &dyn Fn(
 struct Settings {
     output: String,
     query: Option<jmespath::Expression<'static>>,
-    region: String,
+    /// The configured region; on an instance without one, the metadata service's (asked once).
+    region: std::cell::RefCell<Option<String>>,
+    cfg: config::AwsConfig,
+    /// The `AWS_*` environment variables.
+    env: BTreeMap<String, String>,
+    /// The credentials, once the chain has found them (waiters reuse them).
+    creds: std::cell::RefCell<Option<credentials::Found>>,
+}
+
+impl Settings {
+    /// The region, or CLI v2's NoRegionError (exit 253). On an instance with none configured,
+    /// the CLI asks the metadata service.
+    fn region(&self, backend: &mut dyn Backend, ctx: &AwsContext) -> Result<String, Failure> {
+        if self.region.borrow().is_none() && ctx.on_instance {
+            let r = credentials::instance_region(backend, &self.env, ctx.imds_hops);
+            *self.region.borrow_mut() = Some(r.unwrap_or_default());
+        }
+        match self.region.borrow().as_deref() {
+            Some(r) if !r.is_empty() => Ok(r.to_string()),
+            _ => Err(Failure { code: 253, stderr: "\nYou must specify a region. You can also configure your region by running \"aws configure\".\n".into() }),
+        }
+    }
+
+    fn credentials(&self, backend: &mut dyn Backend, ctx: &AwsContext) -> Result<crate::sts::Credentials, Failure> {
+        if let Some(f) = self.creds.borrow().as_ref() {
+            return Ok(f.creds.clone());
+        }
+        let found = credentials::resolve(backend, &self.cfg, &self.env, ctx.imds_hops())?;
+        let c = found.creds.clone();
+        *self.creds.borrow_mut() = Some(found);
+        Ok(c)
+    }
 }
 
 fn drive(backend: &mut dyn Backend, inv: &Invocation, files: &Files<'_>, ctx: &AwsContext) -> Result<String, Failure> {
@@ -351,6 +425,13 @@ fn drive(backend: &mut dyn Backend, inv: &Invocation, files: &Files<'_>, ctx: &A
     if command == "help" {
         return Ok(help::top());
     }
+    if command == "configure" {
+        let cfg = config::AwsConfig::load(files, inv.env, g.profile.clone())?;
+        let run = configure::Run { backend, cfg: &cfg, env: inv.env, stdin: inv.stdin, imds_hops: ctx.imds_hops(), flag_region: g.region.clone() };
+        let (out, writes) = configure::run(&rest, run)?;
+        ctx.writes.borrow_mut().extend(writes);
+        return Ok(out);
+    }
     if !model::KNOWN_SERVICES.contains(&command.as_str()) {
         if OTHER_REAL_SERVICES.contains(&command.as_str()) {
             return Err(Failure::not_simulated(&command, ""));
@@ -358,11 +439,9 @@ fn drive(backend: &mut dyn Backend, inv: &Invocation, files: &Files<'_>, ctx: &A
         return Err(Failure::usage(invalid_choice("command", &command, &services)));
     }
     let service = command;
-    // Profiles: only `default` exists.
-    let profile = g.profile.clone().or_else(|| inv.env.get("AWS_PROFILE").cloned());
-    if let Some(p) = profile.filter(|p| p != "default") {
-        return Err(Failure::general(format!("The config profile ({p}) could not be found")));
-    }
+    // The shared files, and the profile in use (a named profile must exist).
+    let cfg = config::AwsConfig::load(files, inv.env, g.profile.clone())?;
+    let scoped = cfg.scoped()?;
     // Service level: the first positional is the operation.
     let (op_name, op_args) = {
         let mut op = None;
@@ -384,7 +463,12 @@ fn drive(backend: &mut dyn Backend, inv: &Invocation, files: &Files<'_>, ctx: &A
     }
     let has_waiters = matches!(service.as_str(), "ec2" | "ssm" | "iam" | "cloudformation" | "kms" | "logs" | "cloudwatch");
     let settings = || -> Result<Settings, Failure> {
-        let output = g.output.clone().or_else(|| inv.env.get("AWS_DEFAULT_OUTPUT").cloned()).unwrap_or_else(|| "json".into());
+        let output = g
+            .output
+            .clone()
+            .or_else(|| inv.env.get("AWS_DEFAULT_OUTPUT").cloned())
+            .or_else(|| scoped.get("output").cloned())
+            .unwrap_or_else(|| "json".into());
         if !["json", "text", "table", "yaml", "yaml-stream"].contains(&output.as_str()) {
             return Err(Failure::general(format!("Unknown output type: {output}")));
         }
@@ -397,8 +481,10 @@ fn drive(backend: &mut dyn Backend, inv: &Invocation, files: &Files<'_>, ctx: &A
             .clone()
             .or_else(|| inv.env.get("AWS_REGION").cloned())
             .or_else(|| inv.env.get("AWS_DEFAULT_REGION").cloned())
-            .unwrap_or_else(|| REGION.into());
-        Ok(Settings { output, query, region })
+            .or_else(|| scoped.get("region").cloned())
+            .filter(|r| !r.is_empty());
+        let env = inv.env.iter().filter(|(k, _)| k.starts_with("AWS_")).map(|(k, v)| (k.clone(), v.clone())).collect();
+        Ok(Settings { output, query, region: std::cell::RefCell::new(region), cfg: cfg.clone(), env, creds: Default::default() })
     };
     if op_name == "wait" && has_waiters {
         return wait(backend, &service, &op_args, files, ctx, settings()?);
@@ -424,6 +510,7 @@ fn drive(backend: &mut dyn Backend, inv: &Invocation, files: &Files<'_>, ctx: &A
     }
     table.push(args::Arg { cli: "cli-input-json".into(), kind: args::Kind::Member { name: "\u{0}cli-input-json".into(), shape: "string".into() }, required: false, doc: "Read arguments from a JSON string (or file://).".into(), hidden: false });
     table.push(args::Arg { cli: "generate-cli-skeleton".into(), kind: args::Kind::Member { name: "\u{0}generate-cli-skeleton".into(), shape: "string".into() }, required: false, doc: "Print a JSON skeleton of the input (value: input).".into(), hidden: false });
+    paginate::add_args(&service, op, &mut table);
     // `--generate-cli-skeleton` takes an optional value.
     let mut op_args = op_args;
     if let Some(pos) = op_args.iter().position(|a| a == "--generate-cli-skeleton") {
@@ -441,7 +528,12 @@ fn drive(backend: &mut dyn Backend, inv: &Invocation, files: &Files<'_>, ctx: &A
     let input_ref = entry.get("i").and_then(Value::as_str).unwrap_or("");
     let mut real = args::Parsed { values: Vec::new(), help: false };
     let mut input_json = None;
+    let mut paging: paginate::Paging = Vec::new();
     for (j, raw) in parsed.values {
+        if paginate::is_paging_arg(&table[j]) {
+            paging.push((table[j].cli.clone(), raw));
+            continue;
+        }
         match table[j].cli.as_str() {
             "generate-cli-skeleton" => {
                 let args::Raw::Str(kind) = raw else { continue };
@@ -487,7 +579,10 @@ fn drive(backend: &mut dyn Backend, inv: &Invocation, files: &Files<'_>, ctx: &A
         }
     }
     let st = settings()?;
-    let out = invoke(backend, &service, op, &params, ctx, &st)?;
+    let out = match m.paginator(&service, op) {
+        Some(cfg) => paginate::run(cfg, &params, &paging, g.no_paginate, &mut |p| invoke(backend, &service, op, p, ctx, &st))?,
+        None => invoke(backend, &service, op, &params, ctx, &st)?,
+    };
     render(&service, op, out, &st)
 }
 
@@ -530,11 +625,6 @@ fn skeleton(s: model::Shape<'_>, stack: &mut Vec<String>) -> Value {
     v
 }
 
-/// Credentials. ONE PLACE: the IAM work will let instance roles provide them.
-fn credentials_available(ctx: &AwsContext) -> bool {
-    !ctx.on_instance
-}
-
 fn check_region(service: &str, region: &str) -> Result<(), Failure> {
     if region == REGION {
         return Ok(());
@@ -563,14 +653,13 @@ fn invoke(backend: &mut dyn Backend, service: &str, op: &str, params: &Value, ct
     if !input_ref.is_empty() {
         validate::validate(params, input_ref).map_err(Failure::param)?;
     }
-    if !credentials_available(ctx) {
-        return Err(Failure { code: 253, stderr: "\nUnable to locate credentials. You can configure credentials by running \"aws configure\".\n".into() });
-    }
-    check_region(service, &st.region)?;
+    let region = st.region(backend, ctx)?;
+    let creds = st.credentials(backend, ctx)?;
+    check_region(service, &region)?;
     if !backend.is_simulated(service, op) {
         return Err(Failure::not_simulated(service, &model::kebab(op)));
     }
-    match backend.call(service, op, params) {
+    match backend.call(&creds, service, op, params) {
         Ok(v) => Ok(v),
         Err(e) if e.code == "NotSimulated" => Err(Failure::not_simulated(service, &model::kebab(op))),
         Err(e) => Err(Failure::client(&e.code, op, &e.message)),

@@ -98,6 +98,13 @@ impl Model {
         }
     }
 
+    /// botocore's paginator config for an operation (services listed in the generator's
+    /// PAGINATED): `{"it": [input tokens], "ot": [output tokens], "rk": [result keys],
+    /// "lk": limit key, "mr": more-results key}`.
+    pub fn paginator(&self, service: &str, op: &str) -> Option<&Value> {
+        self.raw.get("paginators").and_then(|p| p.get(service)).and_then(|p| p.get(op))
+    }
+
     pub fn waiters(&self, service: &str) -> Vec<(&str, &Value)> {
         match self.raw.get("waiters").and_then(|o| o.get(service)).and_then(Value::as_object) {
             Some(m) => m.iter().map(|(k, v)| (k.as_str(), v)).collect(),
@@ -201,7 +208,12 @@ mod tests {
         for op in ["RunInstances", "ModifyInstanceMetadataOptions", "CreateImage", "DeregisterImage"] {
             assert!(supported.iter().any(|(o, _)| *o == op), "{op} is supported");
         }
-        assert_eq!(m.supported_ops("ssm").len(), 3);
+        for op in ["PutParameter", "GetParametersByPath", "LabelParameterVersion", "DeleteParameters"] {
+            assert!(m.supported_ops("ssm").iter().any(|(o, _)| *o == op), "ssm {op} is supported");
+        }
+        assert_eq!(m.paginator("ssm", "GetParametersByPath").and_then(|p| p.get("lk")).and_then(Value::as_str), Some("MaxResults"));
+        assert_eq!(m.paginator("kms", "ListKeys").and_then(|p| p.get("mr")).and_then(Value::as_str), Some("Truncated"));
+        assert!(m.paginator("ssm", "GetParameter").is_none());
         assert!(m.find_op("ec2", "run-instances").is_some());
         let waiters = m.waiters("ec2");
         for w in ["instance-running", "instance-stopped", "image-available"] {

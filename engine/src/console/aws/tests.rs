@@ -10,10 +10,13 @@ struct Fake {
     handler: Handler,
     calls: Vec<(String, String, Value)>,
     advanced: Vec<u64>,
+    /// The access key id each call was signed with.
+    signed_with: Vec<String>,
 }
 
 impl Backend for Fake {
-    fn call(&mut self, service: &str, operation: &str, input: &Value) -> Result<Value, ApiError> {
+    fn call(&mut self, creds: &crate::sts::Credentials, service: &str, operation: &str, input: &Value) -> Result<Value, ApiError> {
+        self.signed_with.push(creds.access_key_id.clone());
         self.calls.push((service.into(), operation.into(), input.clone()));
         (self.handler)(service, operation, input)
     }
@@ -26,7 +29,7 @@ impl Backend for Fake {
 }
 
 fn fake(h: impl FnMut(&str, &str, &Value) -> Result<Value, ApiError> + 'static) -> Fake {
-    Fake { handler: Box::new(h), calls: vec![], advanced: vec![] }
+    Fake { handler: Box::new(h), calls: vec![], advanced: vec![], signed_with: vec![] }
 }
 
 fn files(path: &str) -> Option<Vec<u8>> {
@@ -35,6 +38,9 @@ fn files(path: &str) -> Option<Vec<u8>> {
         "user-data.sh" => Some(b"#!/bin/bash\necho hi\n".to_vec()),
         "/home/learner/.ssh/id.pub" => Some(b"ssh-ed25519 AAAA learner".to_vec()),
         "bin" => Some(vec![0xff, 0x00, 0x01]),
+        // The workstation's shared files, as World::new writes them.
+        "/home/learner/.aws/config" => Some(b"[default]\nregion = us-east-1\noutput = json\n".to_vec()),
+        "/home/learner/.aws/credentials" => Some(b"[default]\naws_access_key_id = AKIAEXAMPLEKEY000001\naws_secret_access_key = secret\n".to_vec()),
         _ => None,
     }
 }
@@ -191,9 +197,9 @@ fn honest_messages_and_exit_codes() {
     let mut b = echo();
     let o = run(&mut b, &["aws", "ec2", "create-placement-group", "--group-name", "x"]);
     assert_eq!((o.code, err(&o)), (252, "ec2lab: 'aws ec2 create-placement-group' is a real AWS CLI command, but ec2lab does not simulate it yet.\n".into()));
-    let o = run(&mut b, &["aws", "iam", "list-roles"]);
+    let o = run(&mut b, &["aws", "iam", "list-users"]);
     assert_eq!(o.code, 252);
-    assert!(err(&o).contains("'aws iam list-roles' is a real AWS CLI command"));
+    assert!(err(&o).contains("'aws iam list-users' is a real AWS CLI command"));
     let o = run(&mut b, &["aws", "s3", "ls"]);
     assert_eq!(o.code, 252);
     let mut ns = fake(|_, _, _| Err(ApiError::new("NotSimulated", "no")));
@@ -202,7 +208,7 @@ fn honest_messages_and_exit_codes() {
     let mut e = fake(|_, _, _| Err(ApiError::new("InvalidInstanceID.NotFound", "The instance ID 'i-1' does not exist")));
     let o = run(&mut e, &["aws", "ec2", "stop-instances", "--instance-ids", "i-1"]);
     assert_eq!((o.code, err(&o)), (254, "\nAn error occurred (InvalidInstanceID.NotFound) when calling the StopInstances operation: The instance ID 'i-1' does not exist\n".into()));
-    let o = run_env(&mut b, &["aws", "ec2", "describe-instances"], &[], &AwsContext { on_instance: true });
+    let o = run_env(&mut b, &["aws", "ec2", "describe-instances"], &[("HOME", "/home/ec2-user"), ("AWS_DEFAULT_REGION", "us-east-1")], &AwsContext { on_instance: true, ..Default::default() });
     assert_eq!((o.code, err(&o)), (253, "\nUnable to locate credentials. You can configure credentials by running \"aws configure\".\n".into()));
     let o = run(&mut b, &["aws", "ec2", "describe-instances", "--region", "moon"]);
     assert_eq!((o.code, err(&o)), (255, "\nCould not connect to the endpoint URL: \"https://ec2.moon.amazonaws.com/\"\n".into()));
