@@ -35,7 +35,12 @@ administrator. What is simulated so far:
               checks, waiters), user data, metadata options, create-image and
               your own AMIs, instance types, AZs, regions, key pairs, security
               groups, the default VPC and subnets, tags
-  aws ssm …   get-parameter(s) for AWS's public AMI parameters
+  aws iam …   roles, trust and permission policies (AWS managed, customer
+              managed, inline), instance profiles, simulate-principal-policy
+  aws ssm …   Parameter Store: String, StringList and SecureString parameters,
+              hierarchies, versions, labels, tiers, AWS's public AMI parameters
+  aws kms …   keys, aliases, key policies, encrypt and decrypt
+  aws sts …   get-caller-identity (who you are: the learner or an instance role)
   ssh         ssh -i KEY.pem ec2-user@PUBLIC-IP, subject to key, security group
               and instance state, as in AWS
   curl        HTTP to your instances' web servers; on an instance, the instance
@@ -50,8 +55,11 @@ On an instance: cloud-init runs the user data at first boot (cloud-init status,
 /var/log/cloud-init-output.log), dnf/yum or apt-get install packages from a
 catalogue, systemctl runs their services, ec2-metadata and docker run … curl.
 
-Not simulated yet (the console says so when you reach them): IAM roles and
-instance profiles, Parameter Store for your own parameters, CloudWatch,
+Every call is authorized: as the learner you are an administrator; on an
+instance with a role, the CLI finds the role's credentials in the metadata
+service and only the role's policies count.
+
+Not simulated yet (the console says so when you reach them): CloudWatch,
 CloudFormation, placement groups and Dedicated Hosts.
 
 Try:
