@@ -1,7 +1,7 @@
 //! The instance pane: details of the selected instance, action buttons, and a launch form.
 //! Every button types its console command through `AppState::run_command`.
 
-use engine::view::{BootTimeline, InstanceDetail};
+use engine::view::{BootTimeline, InstanceDetail, RoleView};
 use leptos::prelude::*;
 
 use crate::chart::BakeChart;
@@ -138,6 +138,75 @@ fn timeline_view(t: BootTimeline) -> impl IntoView {
     }
 }
 
+/// `5 h 59 min 30 s`, `12 min 05 s`, `40 s`: a countdown on the virtual clock.
+pub fn countdown(secs: u64) -> String {
+    let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
+    if h > 0 {
+        format!("{h} h {m:02} min {s:02} s")
+    } else if m > 0 {
+        format!("{m} min {s:02} s")
+    } else {
+        format!("{s} s")
+    }
+}
+
+/// What the role section says about the credentials: (text, status for styling).
+pub fn credentials_text(r: &RoleView) -> (String, &'static str) {
+    match r.status.as_str() {
+        "credentials" => match (&r.expires, r.expires_in_secs) {
+            (Some(at), Some(0)) => (format!("expired at {at}"), "expired"),
+            (Some(at), Some(s)) => (format!("expire in {} (at {at})", countdown(s)), "ok"),
+            _ => ("issued".into(), "ok"),
+        },
+        "delivering" => ("not delivered yet: EC2 is handing the profile to the instance".into(), "pending"),
+        "untrusted" => ("none: the role's trust policy does not let EC2 assume it".into(), "bad"),
+        "no-role" => ("none: the instance profile holds no role".into(), "bad"),
+        "profile-not-found" => ("none: the instance profile no longer exists".into(), "bad"),
+        other => (other.to_string(), "bad"),
+    }
+}
+
+fn role_view(r: Option<RoleView>) -> impl IntoView {
+    let Some(r) = r else {
+        return view! {
+            <section class="instance-role" data-testid="instance-role" aria-label="IAM role">
+                <h3>"IAM role"</h3>
+                <p class="empty" data-testid="role-name">"None: this instance has no instance profile, so its software gets no AWS credentials from the metadata service."</p>
+            </section>
+        }
+        .into_any();
+    };
+    let (creds, status) = credentials_text(&r);
+    let key = match (&r.access_key, r.status.as_str()) {
+        (Some(k), _) => k.clone(),
+        (None, "credentials") => "not fetched yet (read iam/security-credentials/ROLE from the instance)".into(),
+        _ => "–".into(),
+    };
+    let next = match (&r.next_rotation, r.next_rotation_in_secs) {
+        (Some(at), Some(s)) if r.status == "delivering" => format!("delivered in {} (at {at})", countdown(s)),
+        (Some(at), Some(s)) => format!("new credentials in {} (at {at})", countdown(s)),
+        _ => "–".into(),
+    };
+    let role = match (&r.role, &r.role_arn) {
+        (Some(n), Some(arn)) => format!("{n} ({arn})"),
+        (Some(n), None) => n.clone(),
+        _ => "(none)".into(),
+    };
+    view! {
+        <section class="instance-role" data-testid="instance-role" aria-label="IAM role">
+            <h3>"IAM role"</h3>
+            <dl class="details">
+                <dt>"Profile"</dt><dd data-testid="role-profile" title=r.profile_arn.clone()>{format!("{} ({})", r.profile_name, r.association_state)}</dd>
+                <dt>"Role"</dt><dd data-testid="role-name">{role}</dd>
+                <dt>"Credentials"</dt><dd data-testid="role-expiry" data-status=status>{creds}</dd>
+                <dt>"Access key"</dt><dd data-testid="role-key">{key}</dd>
+                <dt>"Rotation"</dt><dd data-testid="role-rotation">{next}</dd>
+            </dl>
+        </section>
+    }
+    .into_any()
+}
+
 #[component]
 pub fn InstancePane(state: AppState) -> impl IntoView {
     let detail = Memo::new(move |_| {
@@ -153,6 +222,14 @@ pub fn InstancePane(state: AppState) -> impl IntoView {
         state.clock.track();
         let id = state.selected.get()?;
         state.with_lab(|lab| engine::view::boot_timeline(lab.world(), &id)).flatten()
+    });
+
+    // The credentials count down on the virtual clock: re-read on every tick and clock change.
+    let role = Memo::new(move |_| {
+        state.tick.track();
+        state.clock.track();
+        let id = state.selected.get()?;
+        state.with_lab(|lab| lab.world().compute.get(&id).map(|_| engine::view::instance_role(lab.world(), &id))).flatten()
     });
 
     let action = move |verb: &'static str| {
@@ -213,6 +290,7 @@ pub fn InstancePane(state: AppState) -> impl IntoView {
                         title="aws ec2 terminate-instances">"Terminate"</button>
                 </div>
             </Show>
+            {move || role.get().map(role_view)}
             {move || timeline.get().map(timeline_view)}
             <BakeChart state />
             <form class="launch" on:submit=launch data-testid="launch-form">
@@ -248,6 +326,19 @@ mod tests {
             format!("aws ec2 run-instances --image-id {AMI_PARAM} --instance-type t3.micro --count 3 --tag-specifications 'ResourceType=instance,Tags=[{{Key=Name,Value=web}}]'")
         );
         assert_eq!(shell_quote("a b"), "'a b'");
+    }
+
+    #[test]
+    fn countdowns() {
+        assert_eq!(countdown(6 * 3600 - 30), "5 h 59 min 30 s");
+        assert_eq!(countdown(725), "12 min 05 s");
+        assert_eq!(countdown(40), "40 s");
+        let mut r = RoleView { status: "credentials".into(), expires: Some("2026-01-05T15:00:05Z".into()), expires_in_secs: Some(3600), ..Default::default() };
+        assert_eq!(credentials_text(&r), ("expire in 1 h 00 min 00 s (at 2026-01-05T15:00:05Z)".to_string(), "ok"));
+        r.expires_in_secs = Some(0);
+        assert_eq!(credentials_text(&r).1, "expired");
+        r.status = "untrusted".into();
+        assert_eq!(credentials_text(&r).1, "bad");
     }
 
     #[test]

@@ -255,6 +255,8 @@ fn LessonView(lesson: &'static Lesson) -> impl IntoView {
                     <DatacenterPane state />
                     <InstancePane state />
                     <ConsolePane state />
+                    <crate::inspector::InspectorPane state />
+                    <crate::iam::IdentityPane state />
                 </div>
             </main>
         </div>

@@ -7,9 +7,11 @@ mod console;
 mod datacenter;
 mod exam;
 mod home;
+mod iam;
 mod inspector;
 mod instance;
 mod lesson;
+mod params;
 mod prefs;
 mod progress_store;
 mod quiz;
@@ -143,6 +145,7 @@ fn SandboxPage() -> impl IntoView {
                 <InstancePane state />
                 <ConsolePane state />
                 <inspector::InspectorPane state />
+                <iam::IdentityPane state />
             </main>
         </div>
     }
