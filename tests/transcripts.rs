@@ -2,7 +2,7 @@
 //! console answered, command by command. Re-record with `UPDATE_TRANSCRIPTS=1 cargo test -p ec2lab-tests`.
 //!
 //! Output format, per command: `$ ` and the command (continuation lines `> `), then stdout as-is,
-//! stderr lines prefixed with `! `, and `[exit N]` when the status is not 0.
+//! stderr lines prefixed with `! `, and `[exit N]` when the status is not 0 (not after a comment-only line).
 
 use engine::Lab;
 use std::path::{Path, PathBuf};
@@ -28,7 +28,9 @@ pub fn render(lab: &mut Lab, script: &str) -> String {
             out.push_str(line);
             out.push('\n');
         }
-        if o.exit != 0 {
+        // A comment-only line runs nothing (bash keeps the previous `$?`): no status to show.
+        let comment_only = cmd.lines().all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'));
+        if o.exit != 0 && !comment_only {
             out.push_str(&format!("[exit {}]\n", o.exit));
         }
     }

@@ -376,12 +376,25 @@ impl World {
                 return Err(Ec2Error::invalid_value(t, "tenancy"));
             }
         }
-        if let Some(g) = &req.placement_group {
-            if !g.is_empty() {
-                self.note("placement groups are not simulated yet (create-placement-group comes with the placement lesson), so no group exists to launch into.");
-                return Err(Ec2Error::new("InvalidPlacementGroup.Unknown", format!("The Placement Group '{g}' is unknown.")));
+        // A placement group: it must exist and accept this type, tenancy and partition number.
+        let group = match req.placement_group.as_deref().filter(|g| !g.is_empty()) {
+            Some(g) => {
+                let group = self.placement.get(g).cloned().ok_or_else(|| crate::placement::unknown(g))?;
+                self.check_group_fit(&group, itype, req.tenancy.as_deref().unwrap_or("default"), req.partition_number)?;
+                Some(group)
             }
-        }
+            None => {
+                if let Some(p) = req.partition_number {
+                    return Err(Ec2Error::new("InvalidParameterCombination", format!("A partition number ({p}) can only be given with a partition placement group.")));
+                }
+                None
+            }
+        };
+        // A cluster group already in use stays in its AZ.
+        let cluster_az = group
+            .as_ref()
+            .filter(|g| g.strategy == crate::placement::Strategy::Cluster && crate::placement::group_has_members(self, &g.name))
+            .and_then(|g| g.cluster_lock.map(|(az, _)| az));
         if let Some(h) = &req.host_id {
             self.note("Dedicated Hosts are not simulated yet (allocate-hosts comes with the placement lesson).");
             return Err(Ec2Error::new("InvalidHostID.NotFound", format!("The host ID '{h}' was not found")));
@@ -419,6 +432,8 @@ impl World {
                 return Err(Ec2Error::new("InvalidParameterValue", format!("Invalid availability zone: [{az}]")));
             };
             self.net.default_subnet_for(az_index).unwrap_or(0)
+        } else if let Some(az) = cluster_az {
+            self.net.default_subnet_for(az).unwrap_or(0)
         } else {
             // EC2 picks an AZ; prefer those that fit the whole request.
             let n = catalog::azs().len();
@@ -430,6 +445,15 @@ impl World {
         };
         let az = self.net.subnets[subnet_index].az;
         let az_name = catalog::azs()[az].name;
+        if let (Some(g), Some(locked)) = (&group, cluster_az) {
+            if locked != az {
+                // UNCONFIRMED wording; a cluster placement group cannot span Availability Zones.
+                return Err(Ec2Error::new(
+                    "InvalidPlacementGroup.InUse",
+                    format!("The placement group '{}' is in use in another Availability Zone: {}.", g.name, catalog::azs()[locked].name),
+                ));
+            }
+        }
 
         // Security groups: ids, or names in the default VPC, or the default group.
         let vpc_id = self.net.subnets[subnet_index].vpc_id.clone();
@@ -453,8 +477,38 @@ impl World {
         }
         groups.dedup();
 
+        // In a placement group, the group's rules decide the hosts: plan them all first.
+        let mut plan: Option<Vec<(usize, Option<u32>)>> = None;
+        if let Some(g) = &group {
+            let mut planner = crate::placement::Planner::new(self, g);
+            if let Err(r) = planner.check_spread(az, req.min_count as u64) {
+                return Err(crate::placement::launch_refusal(self, &r, g, &type_name, az));
+            }
+            let mut picks = Vec::new();
+            let mut refusal = None;
+            while picks.len() < req.max_count as usize {
+                match planner.pick(&mut self.rng, az, &family, units, req.partition_number, req.max_count as u64) {
+                    Ok(p) => picks.push(p),
+                    Err(r) => {
+                        refusal = Some(r);
+                        break;
+                    }
+                }
+            }
+            if picks.len() < req.min_count as usize {
+                let r = refusal.unwrap_or(crate::placement::Refusal::Capacity);
+                return Err(crate::placement::launch_refusal(self, &r, g, &type_name, az));
+            }
+            let lock = planner.lock;
+            self.set_cluster_lock(&g.name, lock);
+            plan = Some(picks);
+        }
+
         // Capacity: as many as fit, at least MinCount.
-        let room = self.hardware.room_for(az, &family, units);
+        let room = match &plan {
+            Some(p) => p.len() as u64,
+            None => self.hardware.room_for(az, &family, units),
+        };
         if room < req.min_count as u64 {
             let others: Vec<&str> = (0..catalog::azs().len())
                 .filter(|&a| a != az && self.hardware.room_for(a, &family, units) >= req.min_count as u64)
@@ -508,7 +562,11 @@ impl World {
                     None => break,
                 },
             };
-            let Some(host) = self.hardware.choose(&mut self.rng, az, &family, units, None) else {
+            let picked = match &plan {
+                Some(p) => p.get(launch_index).map(|x| x.0),
+                None => self.hardware.choose(&mut self.rng, az, &family, units, None),
+            };
+            let Some(host) = picked else {
                 self.net.release_private_ip(subnet_index, private_ip);
                 break;
             };
@@ -563,7 +621,7 @@ impl World {
                 placement: Placement {
                     az,
                     group_name: req.placement_group.clone().filter(|g| !g.is_empty()),
-                    partition_number: req.partition_number,
+                    partition_number: plan.as_ref().and_then(|p| p.get(launch_index)).and_then(|x| x.1),
                     tenancy: req.tenancy.clone().unwrap_or_else(|| "default".into()),
                     host_id: req.host_id.clone(),
                     affinity: req.affinity.clone(),
@@ -643,12 +701,43 @@ impl World {
         // Capacity for every stopped one, before changing anything.
         let mut plan = Vec::new();
         let mut reserved: BTreeMap<usize, u32> = BTreeMap::new();
+        let mut planners: BTreeMap<String, crate::placement::Planner> = BTreeMap::new();
+        let mut partitions: Vec<(String, Option<u32>)> = Vec::new();
         for id in ids {
             let Some(inst) = self.compute.get(id) else { continue };
             if inst.state != State::Stopped {
                 continue;
             }
             let (az, family, units, last) = (inst.az(), inst.family(), inst.units(), inst.last_host);
+            // A member of a placement group goes back under the group's rules.
+            if let Some(g) = inst.placement.group_name.as_deref().and_then(|g| self.placement.get(g)).cloned() {
+                let (t, part) = (inst.instance_type.clone(), inst.placement.partition_number);
+                let planner = planners.entry(g.name.clone()).or_insert_with(|| crate::placement::Planner::new(self, &g));
+                for (&h, &u) in &reserved {
+                    if let (Some(p), Some(real)) = (planner.hw.hosts.get_mut(h), self.hardware.hosts.get(h)) {
+                        p.used_units = real.used_units + u;
+                    }
+                }
+                match planner.pick(&mut self.rng, az, &family, units, part, 1) {
+                    Ok((host, part)) => {
+                        *reserved.entry(host).or_default() += units;
+                        plan.push((id.clone(), host, units));
+                        partitions.push((id.clone(), part));
+                    }
+                    Err(crate::placement::Refusal::SpreadLimit(n)) => {
+                        return Err(crate::placement::spread_limit(&g.name, catalog::azs()[az].name, n));
+                    }
+                    Err(crate::placement::Refusal::Capacity) => {
+                        let note = crate::placement::capacity_note(&g, catalog::azs()[az].name);
+                        self.note(&note);
+                        return Err(Ec2Error::new(
+                            "InsufficientInstanceCapacity",
+                            format!("Insufficient capacity to start instance '{id}': we currently do not have sufficient {t} capacity in the Availability Zone ({}). Our system will be working on provisioning additional capacity. You can try again later.", catalog::azs()[az].name),
+                        ));
+                    }
+                }
+                continue;
+            }
             let candidates: Vec<usize> = self
                 .hardware
                 .candidates(az, &family, units)
@@ -666,6 +755,15 @@ impl World {
             };
             *reserved.entry(pool[i]).or_default() += units;
             plan.push((id.clone(), pool[i], units));
+        }
+        for (name, planner) in &planners {
+            let lock = planner.lock;
+            self.set_cluster_lock(name, lock);
+        }
+        for (id, part) in partitions {
+            if let Some(inst) = self.compute.get_mut(&id) {
+                inst.placement.partition_number = part;
+            }
         }
         let mut out = Vec::new();
         for id in ids {

@@ -18,6 +18,7 @@ pub mod images;
 pub mod imds;
 pub mod kms;
 pub mod net;
+pub mod placement;
 pub mod rng;
 pub mod ssm;
 pub mod sts;

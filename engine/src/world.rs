@@ -45,6 +45,8 @@ pub struct World {
     pub hardware: Hardware,
     pub net: Net,
     pub compute: Compute,
+    /// The account's placement groups.
+    pub placement: crate::placement::Placements,
     /// The account's own AMIs (CreateImage).
     pub images: crate::images::Images,
     /// The account's IAM state: roles, policies, instance profiles.
@@ -96,6 +98,7 @@ impl World {
             hardware: Hardware::build(),
             net,
             compute: Compute::default(),
+            placement: Default::default(),
             iam: Default::default(),
             ssm: Default::default(),
             kms: Default::default(),
@@ -201,6 +204,7 @@ impl World {
         self.hardware.hash(&mut h);
         self.net.hash(&mut h);
         self.compute.hash(&mut h);
+        self.placement.hash(&mut h);
         self.iam.hash(&mut h);
         self.ssm.hash(&mut h);
         self.kms.hash(&mut h);

@@ -42,6 +42,8 @@ SUPPORTED = {
         "ModifyInstanceMetadataOptions",
         "AssociateIamInstanceProfile", "ReplaceIamInstanceProfileAssociation",
         "DisassociateIamInstanceProfile", "DescribeIamInstanceProfileAssociations",
+        "CreatePlacementGroup", "DescribePlacementGroups", "DeletePlacementGroup",
+        "ModifyInstancePlacement",
     ],
     "iam": [
         "CreateRole", "GetRole", "ListRoles", "DeleteRole", "UpdateRole", "UpdateAssumeRolePolicy",

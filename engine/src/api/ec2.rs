@@ -44,9 +44,14 @@ pub const OPERATIONS: &[&str] = &[
     "ReplaceIamInstanceProfileAssociation",
     "DisassociateIamInstanceProfile",
     "DescribeIamInstanceProfileAssociations",
+    "CreatePlacementGroup",
+    "DescribePlacementGroups",
+    "DeletePlacementGroup",
+    "ModifyInstancePlacement",
 ];
 
 mod iam_profiles;
+mod placement;
 
 impl From<Ec2Error> for ApiError {
     fn from(e: Ec2Error) -> ApiError {
@@ -114,6 +119,10 @@ pub fn call(world: &mut World, caller: &super::Caller, operation: &str, input: &
         "ReplaceIamInstanceProfileAssociation" => iam_profiles::replace(world, caller, input),
         "DisassociateIamInstanceProfile" => iam_profiles::disassociate(world, input),
         "DescribeIamInstanceProfileAssociations" => iam_profiles::describe(world, input),
+        "CreatePlacementGroup" => placement::create(world, input),
+        "DescribePlacementGroups" => placement::describe(world, input),
+        "DeletePlacementGroup" => placement::delete(world, input),
+        "ModifyInstancePlacement" => placement::modify_instance_placement(world, input),
         _ => not_simulated(operation),
     }
 }
@@ -282,7 +291,14 @@ fn run_instances(world: &mut World, input: &Value) -> R {
         user_data: str_of(input, "UserData"),
         tags,
         availability_zone: str_of(&placement, "AvailabilityZone"),
-        placement_group: str_of(&placement, "GroupName"),
+        placement_group: match (str_of(&placement, "GroupName"), str_of(&placement, "GroupId")) {
+            (Some(_), Some(_)) => return Err(ApiError::new("InvalidParameterCombination", "Specify either a placement group name or a placement group ID, not both.")),
+            (None, Some(gid)) => match world.placement.by_id(&gid) {
+                Some(g) => Some(g.name.clone()),
+                None => return Err(ApiError::new("InvalidPlacementGroup.Unknown", format!("The Placement Group ID '{gid}' is unknown."))),
+            },
+            (name, None) => name,
+        },
         partition_number: int_of(&placement, "PartitionNumber").map(|n| n.max(0) as u32),
         tenancy: str_of(&placement, "Tenancy"),
         host_id: str_of(&placement, "HostId"),
@@ -475,6 +491,9 @@ pub fn instance_json(world: &World, i: &Instance) -> Value {
         placement.insert("GroupName".into(), json!(g));
     } else {
         placement.insert("GroupName".into(), json!(""));
+    }
+    if let Some(g) = i.placement.group_name.as_deref().and_then(|g| world.placement.get(g)) {
+        placement.insert("GroupId".into(), json!(g.id));
     }
     if let Some(p) = i.placement.partition_number {
         placement.insert("PartitionNumber".into(), json!(p));

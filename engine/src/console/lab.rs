@@ -59,8 +59,9 @@ Every call is authorized: as the learner you are an administrator; on an
 instance with a role, the CLI finds the role's credentials in the metadata
 service and only the role's policies count.
 
-Not simulated yet (the console says so when you reach them): CloudWatch,
-CloudFormation, placement groups and Dedicated Hosts.
+Placement groups (cluster, spread, partition) are simulated on the racks of each
+AZ. Not simulated yet (the console says so when you reach them): CloudWatch,
+CloudFormation and Dedicated Hosts.
 
 Try:
   aws ec2 run-instances --image-id resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64 --instance-type t3.micro

@@ -139,6 +139,7 @@ fn ec2_resources(world: &World, op: &str, input: &Value) -> Vec<Res> {
         "DeleteSecurityGroup" | "AuthorizeSecurityGroupIngress" | "RevokeSecurityGroupIngress" | "AuthorizeSecurityGroupEgress" | "RevokeSecurityGroupEgress" => {
             vec![Res::arn(ec2_arn("security-group", s(input, "GroupId").unwrap_or("*")))]
         }
+        "CreatePlacementGroup" | "DeletePlacementGroup" => vec![Res::arn(ec2_arn("placement-group", s(input, "GroupName").unwrap_or("*")))],
         "DeregisterImage" => vec![Res::arn(ec2_arn("image", s(input, "ImageId").unwrap_or("*")))],
         "CreateTags" | "DeleteTags" => {
             let ids = list(input, "Resources");

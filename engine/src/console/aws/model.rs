@@ -205,7 +205,7 @@ mod tests {
         assert!(ec2.iter().any(|n| n == "create-placement-group"));
         assert!(m.op_names("sts").unwrap().iter().any(|n| n == "get-caller-identity"));
         let supported = m.supported_ops("ec2");
-        for op in ["RunInstances", "ModifyInstanceMetadataOptions", "CreateImage", "DeregisterImage"] {
+        for op in ["RunInstances", "ModifyInstanceMetadataOptions", "CreateImage", "DeregisterImage", "CreatePlacementGroup", "ModifyInstancePlacement"] {
             assert!(supported.iter().any(|(o, _)| *o == op), "{op} is supported");
         }
         for op in ["PutParameter", "GetParametersByPath", "LabelParameterVersion", "DeleteParameters"] {
