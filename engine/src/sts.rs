@@ -260,7 +260,7 @@ pub fn association_state(a: &Association, now: Time) -> &'static str {
     }
 }
 
-fn whole_second(t: Time) -> Time {
+pub(crate) fn whole_second(t: Time) -> Time {
     Time(t.0 / SECOND * SECOND)
 }
 
@@ -318,7 +318,7 @@ pub fn sync(world: &mut World, id: &str) {
 }
 
 /// The last refresh time at or before `now` of a delivery that began at `base`.
-fn latest_refresh(base: Time, now: Time) -> Time {
+pub(crate) fn latest_refresh(base: Time, now: Time) -> Time {
     base.plus(now.0.saturating_sub(base.0) / REFRESH_INTERVAL * REFRESH_INTERVAL)
 }
 

@@ -719,9 +719,10 @@ pub fn instance_role(world: &World, id: &str) -> Option<RoleView> {
         v.next_rotation_in_secs = Some(a.delivered_at().0.saturating_sub(now.0).div_ceil(1000));
         return Some(v);
     }
-    // Refreshes come every REFRESH_INTERVAL from the first delivery (on a whole second).
-    let base = delivered.map(|d| d.base).unwrap_or(crate::clock::Time(a.delivered_at().0 / 1000 * 1000));
-    let slot = base.plus((now.0.saturating_sub(base.0)) / REFRESH_INTERVAL * REFRESH_INTERVAL);
+    // Refreshes come every REFRESH_INTERVAL from the first delivery (on a whole second), the
+    // same schedule `sts` serves by.
+    let base = delivered.map(|d| d.base).unwrap_or_else(|| crate::sts::whole_second(a.delivered_at()));
+    let slot = crate::sts::latest_refresh(base, now);
     let next = slot.plus(REFRESH_INTERVAL);
     v.next_rotation = Some(next.iso());
     v.next_rotation_in_secs = Some(next.0.saturating_sub(now.0).div_ceil(1000));
