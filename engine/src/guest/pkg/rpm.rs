@@ -64,12 +64,7 @@ fn timedelta(ms: u64) -> String {
 
 /// A transfer rate as dnf prints it: `248 kB/s`, `2.0 MB/s`, `41 MB/s`.
 fn rate(kb_per_s: u64) -> String {
-    if kb_per_s >= 1000 {
-        let mb = kb_per_s as f64 / 1024.0;
-        if mb < 10.0 { format!("{mb:.1} MB/s") } else { format!("{mb:.0} MB/s") }
-    } else {
-        format!("{kb_per_s} kB/s")
-    }
+    format!("{}/s", dl_size(kb_per_s))
 }
 
 /// A download size as dnf's progress lines print it: `129 kB`, `2.3 MB`.
