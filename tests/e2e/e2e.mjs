@@ -7,7 +7,7 @@
 // select one, stop it with the Stop button, see the equivalent CLI command echoed in the console
 // and the state go stopping -> stopped. Fails on any console error or page error (a Rust panic
 // shows up as the pageerror "unreachable"). Writes a screenshot to tests/e2e/out/e2e.png.
-import { openApp, runCommand, chipCount, screenshot, suite } from './lib.mjs';
+import { openApp, runCommand, chipCount, screenshot, suite, consoleText } from './lib.mjs';
 
 const RUN_3 =
   'aws ec2 run-instances --image-id resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64 --instance-type t3.micro --count 3';
@@ -25,10 +25,6 @@ async function paneState(page) {
   const el = page.locator('[data-testid=instance-pane] [data-testid=instance-state]').first();
   const attr = await el.getAttribute('data-state');
   return (attr ?? (await el.textContent()) ?? '').trim().toLowerCase();
-}
-
-async function consoleText(page) {
-  return (await page.locator('[data-testid=console-output]').first().textContent()) ?? '';
 }
 
 async function main() {

@@ -12,7 +12,7 @@
 // "who may read it" names the role as allowed. The instance pane shows the role and its
 // credentials counting down on the virtual clock. The datacenter's chips stay clickable with the
 // views closed. Fails on any console error or page error. Screenshots: tests/e2e/out/identity-*.png.
-import { openApp, runCommand, screenshot, suite } from './lib.mjs';
+import { openApp, runCommand, screenshot, suite, text, consoleText } from './lib.mjs';
 
 const CHIPS = '[data-testid=datacenter] [data-testid=instance-chip]';
 const TRUST = `printf '%s' '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}' > trust.json`;
@@ -32,14 +32,6 @@ const SECRET = 'hunter2-secret';
 let app;
 const S = suite('identity');
 const { step, waitFor } = S;
-
-async function text(page, sel) {
-  return ((await page.locator(sel).first().textContent()) ?? '').trim();
-}
-
-async function consoleText(page) {
-  return (await page.locator('[data-testid=console-output]').first().textContent()) ?? '';
-}
 
 /** Seconds in a countdown like "expire in 5 h 59 min 30 s (at …)". */
 function secondsLeft(s) {

@@ -8,7 +8,7 @@
 // request log records both, the user-data tab shows the script with its warning, the cloud-init
 // tab shows the boot finished. Every request is typed through the console (the log shows it).
 // Fails on any console error or page error. Screenshot: tests/e2e/out/inspector.png.
-import { openApp, runCommand, screenshot, suite } from './lib.mjs';
+import { openApp, runCommand, screenshot, suite, text } from './lib.mjs';
 
 const CHIPS = '[data-testid=datacenter] [data-testid=instance-chip]';
 const SCRIPT = "printf '#!/bin/bash\\necho hello from user data > /tmp/hello.txt\\n' > boot.sh";
@@ -18,10 +18,6 @@ const LAUNCH =
 let app;
 const S = suite('inspector');
 const { step, waitFor } = S;
-
-async function text(page, sel) {
-  return ((await page.locator(sel).first().textContent()) ?? '').trim();
-}
 
 async function main() {
   step('serve dist/ and launch Chromium');

@@ -74,6 +74,16 @@ export async function runCommand(page, command) {
   await input.press('Enter');
 }
 
+/** The trimmed text of the first element matching `sel` ('' when there is none). */
+export async function text(page, sel) {
+  return ((await page.locator(sel).first().textContent()) ?? '').trim();
+}
+
+/** Everything the console shows (untrimmed). */
+export async function consoleText(page) {
+  return (await page.locator('[data-testid=console-output]').first().textContent()) ?? '';
+}
+
 /** Number of instance chips in the datacenter view. */
 export function chipCount(page) {
   return page.locator('[data-testid=datacenter] [data-testid=instance-chip]').count();
