@@ -104,14 +104,17 @@ fn unknown_instance_is_a_service_error() {
 #[test]
 fn capacity_is_finite() {
     let mut lab = Lab::new(1);
-    // One AZ's m5 racks hold 3 racks × 4 hosts × 48 cores; an m5.24xlarge takes 48 cores.
-    let o = lab.run(&format!("aws ec2 run-instances --image-id {AL2023} --instance-type m5.24xlarge --count 13 --placement AvailabilityZone=us-east-1a"));
+    // One AZ has 8 m5 racks × 4 hosts; an m5.24xlarge takes a whole 48-core host, so only hosts
+    // without other accounts' instances can take one.
+    let empty = lab.world().hardware.hosts.iter().filter(|h| h.az == 0 && h.family == "m5" && h.is_empty()).count();
+    assert!(empty > 4 && empty < 32, "{empty} empty m5 hosts");
+    let o = lab.run(&format!("aws ec2 run-instances --image-id {AL2023} --instance-type m5.24xlarge --count {} --placement AvailabilityZone=us-east-1a", empty + 1));
     assert_eq!(o.exit, 254, "{}", o.stdout);
     assert!(o.stderr.contains("(InsufficientInstanceCapacity)"), "{}", o.stderr);
     assert!(o.stderr.contains("We currently do not have sufficient m5.24xlarge capacity in the Availability Zone you requested (us-east-1a)."), "{}", o.stderr);
-    // MinCount 1 with MaxCount 13 launches what fits.
-    let v = json(&mut lab, &format!("aws ec2 run-instances --image-id {AL2023} --instance-type m5.24xlarge --count 1:13 --placement AvailabilityZone=us-east-1a"));
-    assert_eq!(v["Instances"].as_array().unwrap().len(), 12);
+    // MinCount 1 with a larger MaxCount launches what fits.
+    let v = json(&mut lab, &format!("aws ec2 run-instances --image-id {AL2023} --instance-type m5.24xlarge --count 1:{} --placement AvailabilityZone=us-east-1a", empty + 5));
+    assert_eq!(v["Instances"].as_array().unwrap().len(), empty);
 }
 
 #[test]

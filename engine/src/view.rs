@@ -3,6 +3,7 @@
 
 use crate::catalog;
 use crate::compute::{Instance, State};
+use crate::hardware::HostUse;
 use crate::net;
 use crate::world::World;
 
@@ -21,12 +22,22 @@ pub struct AzView {
     pub racks: Vec<RackView>,
 }
 
+impl AzView {
+    /// Every rack in the AZ has lost power or network (`lab fail az`).
+    pub fn down(&self) -> bool {
+        !self.racks.is_empty() && self.racks.iter().all(|r| !r.power_ok || !r.network_ok)
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RackView {
     /// `us-east-1a-r03`
     pub id: String,
     /// Family of every host in the rack, e.g. `m5`.
     pub family: String,
+    /// The rack is a failure domain: its own power and network (`lab fail rack`).
+    pub power_ok: bool,
+    pub network_ok: bool,
     pub hosts: Vec<HostView>,
 }
 
@@ -38,6 +49,15 @@ pub struct HostView {
     /// Capacity and use in quarter-cores.
     pub capacity_units: u32,
     pub used_units: u32,
+    /// `shared`, `dedicated` (this account's Dedicated Instances only) or `host` (an allocated
+    /// Dedicated Host, `dedicated_host_id`).
+    pub tenancy: String,
+    pub dedicated_host_id: Option<String>,
+    /// Other accounts' instances (anonymous) and the quarter-cores they use.
+    pub neighbours: u32,
+    pub neighbour_units: u32,
+    /// The host itself is up (`lab fail host` clears it; the rack's state is on `RackView`).
+    pub healthy: bool,
     pub instances: Vec<InstanceChip>,
 }
 
@@ -49,6 +69,14 @@ pub struct InstanceChip {
     pub instance_type: String,
     /// `pending`, `running`, `stopping`, `stopped`, `shutting-down`, `terminated`.
     pub state: String,
+    /// Placement group name and strategy (`cluster`, `spread`, `partition`), and partition.
+    pub group: Option<String>,
+    pub strategy: Option<String>,
+    pub partition: Option<u32>,
+    /// `default`, `dedicated` or `host`.
+    pub tenancy: String,
+    /// The system status check (`ok`, `impaired`, `initializing`, `not-applicable`).
+    pub system_status: String,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -90,28 +118,47 @@ pub fn datacenter(world: &World) -> Datacenter {
                 family: h.family.clone(),
                 capacity_units: h.capacity_units,
                 used_units: h.used_units,
-                instances: h.instances.iter().filter_map(|id| world.compute.get(id)).map(chip).collect(),
+                tenancy: match &h.tenancy {
+                    HostUse::Shared => "shared",
+                    HostUse::DedicatedInstances => "dedicated",
+                    HostUse::DedicatedHost(_) => "host",
+                }
+                .to_string(),
+                dedicated_host_id: match &h.tenancy {
+                    HostUse::DedicatedHost(id) => Some(id.clone()),
+                    _ => None,
+                },
+                neighbours: h.neighbours,
+                neighbour_units: h.neighbour_units,
+                healthy: h.healthy,
+                instances: h.instances.iter().filter_map(|id| world.compute.get(id)).map(|i| chip_in(world, i)).collect(),
             })
             .collect();
         if let Some(az) = azs.get_mut(rack.az) {
-            az.racks.push(RackView { id: rack.id.clone(), family: rack.family.clone(), hosts });
+            az.racks.push(RackView { id: rack.id.clone(), family: rack.family.clone(), power_ok: rack.power_ok, network_ok: rack.network_ok, hosts });
         }
     }
     Datacenter { region: catalog::REGION.to_string(), azs }
 }
 
-fn chip(i: &Instance) -> InstanceChip {
+fn chip_in(world: &World, i: &Instance) -> InstanceChip {
+    let group = i.placement.group_name.clone();
     InstanceChip {
         id: i.id.clone(),
         label: i.name_tag().map(String::from).unwrap_or_else(|| i.id.clone()),
         instance_type: i.instance_type.clone(),
         state: i.state.name().to_string(),
+        strategy: group.as_deref().and_then(|g| world.placement.get(g)).map(|g| g.strategy.name().to_string()),
+        group,
+        partition: i.placement.partition_number,
+        tenancy: i.placement.tenancy.clone(),
+        system_status: world.status_checks(i).0.to_string(),
     }
 }
 
 /// Instances that are not on a host (stopped, or terminated and still visible).
 pub fn unplaced(world: &World) -> Vec<InstanceChip> {
-    world.compute.iter().filter(|i| i.host.is_none()).map(chip).collect()
+    world.compute.iter().filter(|i| i.host.is_none()).map(|i| chip_in(world, i)).collect()
 }
 
 pub fn instance(world: &World, id: &str) -> Option<InstanceDetail> {

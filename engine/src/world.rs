@@ -47,6 +47,8 @@ pub struct World {
     pub compute: Compute,
     /// The account's placement groups.
     pub placement: crate::placement::Placements,
+    /// The account's Dedicated Hosts.
+    pub dedicated: crate::dedicated::DedicatedHosts,
     /// The account's own AMIs (CreateImage).
     pub images: crate::images::Images,
     /// The account's IAM state: roles, policies, instance profiles.
@@ -95,10 +97,15 @@ impl World {
             seed,
             now: Time(EPOCH_START_MS),
             rng,
-            hardware: Hardware::build(),
+            hardware: {
+                let mut hw = Hardware::build();
+                hw.populate_neighbours(seed);
+                hw
+            },
             net,
             compute: Compute::default(),
             placement: Default::default(),
+            dedicated: Default::default(),
             iam: Default::default(),
             ssm: Default::default(),
             kms: Default::default(),
@@ -205,6 +212,7 @@ impl World {
         self.net.hash(&mut h);
         self.compute.hash(&mut h);
         self.placement.hash(&mut h);
+        self.dedicated.hash(&mut h);
         self.iam.hash(&mut h);
         self.ssm.hash(&mut h);
         self.kms.hash(&mut h);

@@ -21,6 +21,14 @@ fn req(t: &str, n: i64, group: &str, az: &str) -> RunRequest {
     }
 }
 
+/// No other accounts on the hardware, so a test can count whole hosts.
+fn without_neighbours(w: &mut World) {
+    for h in &mut w.hardware.hosts {
+        h.neighbours = 0;
+        h.neighbour_units = 0;
+    }
+}
+
 fn rack_of(w: &World, id: &str) -> usize {
     w.hardware.hosts[w.compute.get(id).unwrap().host.unwrap()].rack
 }
@@ -64,6 +72,7 @@ fn create_describe_delete_and_their_errors() {
 #[test]
 fn cluster_packs_one_rack_and_runs_out_of_it() {
     let mut w = World::new(7);
+    without_neighbours(&mut w);
     group(&mut w, "hpc", "cluster", None);
     let e = w.run_instances(req("t3.large", 1, "hpc", "us-east-1a")).unwrap_err();
     assert_eq!(e.code, "InvalidParameterCombination");
@@ -118,12 +127,9 @@ fn spread_uses_distinct_racks_and_stops_at_seven() {
     group(&mut w, "ha", "spread", None);
     // Eight at once is over the limit whatever the hardware.
     assert_eq!(w.run_instances(req("m5.large", 8, "ha", "us-east-1a")).unwrap_err().code, "InvalidParameterValue");
-    // Three t3 racks per AZ: three t3 instances, then no distinct rack is left.
-    let (_, t3) = w.run_instances(req("t3.micro", 3, "ha", "us-east-1a")).unwrap();
-    let e = w.run_instances(req("t3.micro", 1, "ha", "us-east-1a")).unwrap_err();
-    assert_eq!(e.code, "InsufficientInstanceCapacity");
-    // Other families have their own racks: 3 m5 + 1 c5 makes seven.
-    let (_, m5) = w.run_instances(req("m5.large", 3, "ha", "us-east-1a")).unwrap();
+    // Seven, mixing families: each on a rack of its own.
+    let (_, t3) = w.run_instances(req("t3.micro", 4, "ha", "us-east-1a")).unwrap();
+    let (_, m5) = w.run_instances(req("m5.large", 2, "ha", "us-east-1a")).unwrap();
     let (_, c5) = w.run_instances(req("c5.large", 1, "ha", "us-east-1a")).unwrap();
     let all: Vec<String> = t3.iter().chain(&m5).chain(&c5).cloned().collect();
     let racks: BTreeSet<usize> = all.iter().map(|i| rack_of(&w, i)).collect();
@@ -131,8 +137,16 @@ fn spread_uses_distinct_racks_and_stops_at_seven() {
     let e = w.run_instances(req("c5.large", 1, "ha", "us-east-1a")).unwrap_err();
     assert_eq!(e.code, "InvalidParameterValue");
     assert!(e.message.contains("at most 7"), "{}", e.message);
-    // Another AZ has its own seven.
+    // Another AZ has its own seven; when racks are down there are not enough distinct ones.
     w.run_instances(req("c5.large", 1, "ha", "us-east-1b")).unwrap();
+    let t3_racks_b: Vec<usize> = (0..w.hardware.racks.len()).filter(|&r| w.hardware.racks[r].az == 1 && w.hardware.racks[r].family == "t3").collect();
+    for &r in &t3_racks_b[..3] {
+        w.hardware.racks[r].power_ok = false;
+    }
+    let e = w.run_instances(req("t3.micro", 6, "ha", "us-east-1b")).unwrap_err();
+    assert_eq!(e.code, "InsufficientInstanceCapacity", "five t3 racks are left in 1b for six instances");
+    let (_, five) = w.run_instances(req("t3.micro", 5, "ha", "us-east-1b")).unwrap();
+    assert_eq!(five.iter().map(|i| rack_of(&w, i)).collect::<BTreeSet<_>>().len(), 5);
     // Dedicated Instances are refused.
     let mut d = req("m5.large", 1, "ha", "us-east-1c");
     d.tenancy = Some("dedicated".into());
@@ -163,13 +177,25 @@ fn partitions_spread_evenly_and_take_a_number() {
     let mut r = req("m5.large", 1, "ha", "us-east-1a");
     r.partition_number = Some(1);
     assert_eq!(w.run_instances(r).unwrap_err().code, "InvalidParameterCombination");
-    // Seven partitions but one r5 rack per AZ: only partition 1 has r5 hardware.
+    // Seven partitions: two instances each, and no rack holds two partitions.
     group(&mut w, "wide", "partition", Some(7));
+    let (_, r5) = w.run_instances(req("r5.large", 14, "wide", "us-east-1a")).unwrap();
+    let mut racks_of: BTreeMap<u32, BTreeSet<usize>> = BTreeMap::new();
+    for i in &r5 {
+        racks_of.entry(w.compute.get(i).unwrap().placement.partition_number.unwrap()).or_default().insert(rack_of(&w, i));
+    }
+    assert_eq!(racks_of.len(), 7);
+    let all_racks: Vec<usize> = racks_of.values().flatten().copied().collect();
+    assert_eq!(all_racks.len(), all_racks.iter().collect::<BTreeSet<_>>().len(), "partitions share no rack");
+    // The racks of partition 5 lose power: a launch into it finds no capacity.
+    for r in 0..w.hardware.racks.len() {
+        if w.hardware.racks[r].az == 0 && w.hardware.racks[r].family == "r5" && rack_partition(&w.hardware, r, 7) == 5 {
+            w.hardware.racks[r].power_ok = false;
+        }
+    }
     let mut r = req("r5.large", 1, "wide", "us-east-1a");
     r.partition_number = Some(5);
     assert_eq!(w.run_instances(r).unwrap_err().code, "InsufficientInstanceCapacity");
-    let (_, r5) = w.run_instances(req("r5.large", 2, "wide", "us-east-1a")).unwrap();
-    assert!(r5.iter().all(|i| w.compute.get(i).unwrap().placement.partition_number == Some(1)));
 }
 
 #[test]
