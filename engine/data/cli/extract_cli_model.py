@@ -44,6 +44,10 @@ SUPPORTED = {
         "DisassociateIamInstanceProfile", "DescribeIamInstanceProfileAssociations",
         "CreatePlacementGroup", "DescribePlacementGroups", "DeletePlacementGroup",
         "ModifyInstancePlacement",
+        "AllocateHosts", "DescribeHosts", "ModifyHosts", "ReleaseHosts",
+        "DescribeHostReservationOfferings", "GetHostReservationPurchasePreview",
+        "DescribeHostReservations", "PurchaseHostReservation",
+        "ModifyInstanceMaintenanceOptions", "ModifyInstanceEventStartTime",
     ],
     "iam": [
         "CreateRole", "GetRole", "ListRoles", "DeleteRole", "UpdateRole", "UpdateAssumeRolePolicy",
@@ -68,6 +72,12 @@ SUPPORTED = {
         "GenerateDataKey", "TagResource", "UntagResource", "ListResourceTags",
     ],
     "sts": ["GetCallerIdentity"],
+    "ram": [
+        "CreateResourceShare", "GetResourceShares", "AssociateResourceShare",
+        "DisassociateResourceShare", "DeleteResourceShare", "ListResources", "ListPrincipals",
+        "GetResourceShareAssociations", "GetResourceShareInvitations",
+        "AcceptResourceShareInvitation",
+    ],
 }
 NAME_ONLY = ["logs", "cloudwatch", "cloudformation"]
 # botocore data dir name for each CLI service name.
