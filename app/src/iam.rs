@@ -1,6 +1,7 @@
 //! Identity and secrets, beside the datacenter: the IAM view (roles, their trust and permission
-//! policies, instance profiles and the instances wearing them) and the Parameter Store browser
-//! (params.rs), opened from two buttons in the datacenter cell's corner.
+//! policies, instance profiles and the instances wearing them), the Parameter Store browser
+//! (params.rs) and the Dedicated Hosts view (hosts.rs), opened from buttons in the datacenter
+//! cell's corner.
 //!
 //! Everything shown is read from `engine::view` (nothing changes when you look); the buttons
 //! type console commands through `AppState::run_command`, like every other button.
@@ -16,6 +17,7 @@ use crate::state::AppState;
 pub enum Tool {
     Iam,
     Params,
+    Hosts,
 }
 
 /// The console command behind "Simulate": may the role read a parameter?
@@ -23,7 +25,7 @@ pub fn simulate_command(role_arn: &str) -> String {
     format!("aws iam simulate-principal-policy --policy-source-arn {} --action-names ssm:GetParameter", shell_quote(role_arn))
 }
 
-/// Closed: two buttons in the datacenter cell's corner (above "Inside the instance"). Open: an
+/// Closed: three buttons in the datacenter cell's corner (above "Inside the instance"). Open: an
 /// overlay over the datacenter with the chosen view.
 #[component]
 pub fn IdentityPane(state: AppState) -> impl IntoView {
@@ -45,11 +47,12 @@ pub fn IdentityPane(state: AppState) -> impl IntoView {
         }
     };
     view! {
-        <section class="pane identity-pane" class:open=move || open.get().is_some() data-testid="identity" aria-label="IAM and Parameter Store">
+        <section class="pane identity-pane" class:open=move || open.get().is_some() data-testid="identity" aria-label="IAM, Parameter Store and Dedicated Hosts">
             <div class="pane-title">
                 <span class="tabs" role="group" aria-label="Identity and secrets">
                     {tool_button(Tool::Iam, "IAM", "open-iam", "Roles, policies and instance profiles")}
                     {tool_button(Tool::Params, "Parameter Store", "open-params", "Parameters, versions, labels and who may read them")}
+                    {tool_button(Tool::Hosts, "Dedicated Hosts", "open-hosts", "Your Dedicated Hosts: capacity by size, licence counts, costs")}
                 </span>
                 <Show when=move || open.get().is_some()>
                     <button class="linklike" data-testid="identity-close" title="Back to the datacenter" on:click=move |_| open.set(None)>
@@ -61,6 +64,7 @@ pub fn IdentityPane(state: AppState) -> impl IntoView {
                 None => ().into_any(),
                 Some(Tool::Iam) => view! { <IamPanel state /> }.into_any(),
                 Some(Tool::Params) => view! { <ParamsView state selected=selected_param /> }.into_any(),
+                Some(Tool::Hosts) => view! { <crate::hosts::HostsPanel state /> }.into_any(),
             }}
         </section>
     }

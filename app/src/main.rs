@@ -7,6 +7,7 @@ mod console;
 mod datacenter;
 mod exam;
 mod home;
+mod hosts;
 mod iam;
 mod inspector;
 mod instance;
@@ -15,6 +16,7 @@ mod params;
 mod prefs;
 mod progress_store;
 mod quiz;
+mod racks;
 mod state;
 
 use leptos::prelude::*;

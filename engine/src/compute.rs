@@ -128,6 +128,9 @@ pub struct Instance {
     pub guest: crate::guest::Guest,
     /// The metadata service's per-instance state: tokens, request log, tokenless count.
     pub imds: crate::imds::ImdsState,
+    /// Hardware failures as they touch this instance, its maintenance options and scheduled
+    /// events (`faults.rs`).
+    pub faults: crate::faults::InstanceFaults,
 }
 
 impl Instance {
@@ -376,11 +379,28 @@ impl World {
                 return Err(Ec2Error::invalid_value(t, "tenancy"));
             }
         }
+        // A host id alone means tenancy `host` (dedicated.rs).
+        let tenancy = req.tenancy.clone().unwrap_or_else(|| if req.host_id.is_some() { "host".into() } else { "default".into() });
+        if let Some(a) = &req.affinity {
+            if tenancy != "host" {
+                return Err(crate::dedicated::errors::affinity_needs_host());
+            }
+            if a != "default" && a != "host" {
+                return Err(Ec2Error::new("InvalidAffinity", format!("Value ({a}) for parameter affinity is invalid. Valid values are default and host.")));
+            }
+        }
+        if req.host_id.is_some() && tenancy != "host" {
+            // UNCONFIRMED wording.
+            return Err(Ec2Error::new("InvalidParameterCombination", format!("The parameter hostId can only be used with a tenancy of 'host', not '{tenancy}'.")));
+        }
+        if tenancy == "host" {
+            crate::dedicated::check_ami(ami.platform_details)?;
+        }
         // A placement group: it must exist and accept this type, tenancy and partition number.
         let group = match req.placement_group.as_deref().filter(|g| !g.is_empty()) {
             Some(g) => {
                 let group = self.placement.get(g).cloned().ok_or_else(|| crate::placement::unknown(g))?;
-                self.check_group_fit(&group, itype, req.tenancy.as_deref().unwrap_or("default"), req.partition_number)?;
+                self.check_group_fit(&group, itype, &tenancy, req.partition_number)?;
                 Some(group)
             }
             None => {
@@ -395,13 +415,6 @@ impl World {
             .as_ref()
             .filter(|g| g.strategy == crate::placement::Strategy::Cluster && crate::placement::group_has_members(self, &g.name))
             .and_then(|g| g.cluster_lock.map(|(az, _)| az));
-        if let Some(h) = &req.host_id {
-            self.note("Dedicated Hosts are not simulated yet (allocate-hosts comes with the placement lesson).");
-            return Err(Ec2Error::new("InvalidHostID.NotFound", format!("The host ID '{h}' was not found")));
-        }
-        if req.tenancy.as_deref() == Some("host") {
-            return Err(Ec2Error::new("InsufficientHostCapacity", "There is no Dedicated Host capacity available: this account has no Dedicated Hosts allocated (ec2lab does not simulate allocate-hosts yet)."));
-        }
         let profile = match &req.iam_instance_profile {
             Some(p) => Some(crate::sts::find_profile(self, p)?),
             None => None,
@@ -434,11 +447,14 @@ impl World {
             self.net.default_subnet_for(az_index).unwrap_or(0)
         } else if let Some(az) = cluster_az {
             self.net.default_subnet_for(az).unwrap_or(0)
+        } else if let Some(az) = (tenancy == "host").then(|| crate::dedicated::launch_az(self, req.host_id.as_deref(), itype, req.min_count as u64)).flatten() {
+            // On Dedicated Hosts: the named host's AZ, or the first auto-placement host's.
+            self.net.default_subnet_for(az).unwrap_or(0)
         } else {
             // EC2 picks an AZ; prefer those that fit the whole request.
             let n = catalog::azs().len();
-            let fits_all: Vec<usize> = (0..n).filter(|&a| self.hardware.room_for(a, &family, units) >= req.max_count as u64).collect();
-            let fits_min: Vec<usize> = (0..n).filter(|&a| self.hardware.room_for(a, &family, units) >= req.min_count as u64).collect();
+            let fits_all: Vec<usize> = (0..n).filter(|&a| crate::dedicated::room(&self.hardware, a, &family, units, &tenancy) >= req.max_count as u64).collect();
+            let fits_min: Vec<usize> = (0..n).filter(|&a| crate::dedicated::room(&self.hardware, a, &family, units, &tenancy) >= req.min_count as u64).collect();
             let pool = if !fits_all.is_empty() { fits_all } else if !fits_min.is_empty() { fits_min } else { (0..n).collect() };
             let az = pool[self.rng.pick(&pool).unwrap_or(0)];
             self.net.default_subnet_for(az).unwrap_or(0)
@@ -477,10 +493,17 @@ impl World {
         }
         groups.dedup();
 
+        // On Dedicated Hosts: the named host, or the auto-placement hosts (dedicated.rs).
+        let host_plan = if tenancy == "host" {
+            Some(crate::dedicated::plan_launch(self, req.host_id.as_deref(), az, itype, req.min_count as u64, req.max_count as u64)?)
+        } else {
+            None
+        };
+
         // In a placement group, the group's rules decide the hosts: plan them all first.
         let mut plan: Option<Vec<(usize, Option<u32>)>> = None;
         if let Some(g) = &group {
-            let mut planner = crate::placement::Planner::new(self, g);
+            let mut planner = crate::placement::Planner::new(self, g).with_tenancy(&tenancy);
             if let Err(r) = planner.check_spread(az, req.min_count as u64) {
                 return Err(crate::placement::launch_refusal(self, &r, g, &type_name, az));
             }
@@ -505,13 +528,17 @@ impl World {
         }
 
         // Capacity: as many as fit, at least MinCount.
-        let room = match &plan {
-            Some(p) => p.len() as u64,
-            None => self.hardware.room_for(az, &family, units),
+        let room = match (&plan, &host_plan) {
+            (Some(p), _) => p.len() as u64,
+            (_, Some(p)) => p.len() as u64,
+            _ => crate::dedicated::room(&self.hardware, az, &family, units, &tenancy),
         };
         if room < req.min_count as u64 {
+            if tenancy == "dedicated" {
+                self.note(&format!("Dedicated Instances need hosts that run nothing but this account's Dedicated Instances, or empty ones; {az_name} has room for {room} {type_name} that way."));
+            }
             let others: Vec<&str> = (0..catalog::azs().len())
-                .filter(|&a| a != az && self.hardware.room_for(a, &family, units) >= req.min_count as u64)
+                .filter(|&a| a != az && crate::dedicated::room(&self.hardware, a, &family, units, &tenancy) >= req.min_count as u64)
                 .map(|a| catalog::azs()[a].name)
                 .collect();
             let hint = if others.is_empty() {
@@ -562,15 +589,17 @@ impl World {
                     None => break,
                 },
             };
-            let picked = match &plan {
-                Some(p) => p.get(launch_index).map(|x| x.0),
-                None => self.hardware.choose(&mut self.rng, az, &family, units, None),
+            let picked = match (&plan, &host_plan) {
+                (Some(p), _) => p.get(launch_index).map(|x| x.0),
+                (_, Some(p)) => p.get(launch_index).copied(),
+                _ if tenancy == "dedicated" => crate::dedicated::choose_dedicated(&self.hardware, &mut self.rng, az, &family, units, &[]),
+                _ => self.hardware.choose(&mut self.rng, az, &family, units, None),
             };
             let Some(host) = picked else {
                 self.net.release_private_ip(subnet_index, private_ip);
                 break;
             };
-            self.hardware.place(host, &id, units);
+            self.hardware.place_with_tenancy(host, &id, units, &tenancy);
             let public_ip = if wants_public { Some(self.net.allocate_public_ip(&mut self.rng)) } else { None };
             let mac = {
                 let h = self.rng.hex(10);
@@ -622,9 +651,10 @@ impl World {
                     az,
                     group_name: req.placement_group.clone().filter(|g| !g.is_empty()),
                     partition_number: plan.as_ref().and_then(|p| p.get(launch_index)).and_then(|x| x.1),
-                    tenancy: req.tenancy.clone().unwrap_or_else(|| "default".into()),
-                    host_id: req.host_id.clone(),
-                    affinity: req.affinity.clone(),
+                    tenancy: tenancy.clone(),
+                    // Only instances on Dedicated Hosts see their host.
+                    host_id: if tenancy == "host" { crate::dedicated::host_id_on(self, host) } else { None },
+                    affinity: if tenancy == "host" { Some(req.affinity.clone().unwrap_or_else(|| "default".into())) } else { None },
                 },
                 ebs_optimized: req.ebs_optimized.unwrap_or(false),
                 monitoring: req.monitoring,
@@ -642,6 +672,7 @@ impl World {
                 fs,
                 guest: crate::guest::Guest { timeline: crate::guest::Timeline { launched: Some(self.now()), ..Default::default() }, ..guest },
                 imds: Default::default(),
+                faults: Default::default(),
             };
             self.compute.insert(inst);
             if let Some((arn, profile_id, _)) = &profile {
@@ -659,9 +690,6 @@ impl World {
         }
         if source.baked.is_some() {
             self.image_launched(&image_id);
-        }
-        if req.tenancy.as_deref() == Some("dedicated") {
-            self.note("tenancy 'dedicated' is recorded, but dedicated hardware is not simulated yet: the instance shares hosts like default tenancy.");
         }
         self.bump();
         Ok((reservation_id, ids))
@@ -702,6 +730,7 @@ impl World {
         let mut plan = Vec::new();
         let mut reserved: BTreeMap<usize, u32> = BTreeMap::new();
         let mut planners: BTreeMap<String, crate::placement::Planner> = BTreeMap::new();
+        let mut reserved_tenancy: BTreeMap<usize, String> = BTreeMap::new();
         let mut partitions: Vec<(String, Option<u32>)> = Vec::new();
         for id in ids {
             let Some(inst) = self.compute.get(id) else { continue };
@@ -709,10 +738,19 @@ impl World {
                 continue;
             }
             let (az, family, units, last) = (inst.az(), inst.family(), inst.units(), inst.last_host);
+            let tenancy = inst.placement.tenancy.clone();
+            // On a Dedicated Host: its host (affinity), or an auto-placement host (dedicated.rs).
+            if tenancy == "host" {
+                let host = crate::dedicated::plan_start(self, id, &reserved)?;
+                *reserved.entry(host).or_default() += units;
+                reserved_tenancy.insert(host, tenancy);
+                plan.push((id.clone(), host, units));
+                continue;
+            }
             // A member of a placement group goes back under the group's rules.
             if let Some(g) = inst.placement.group_name.as_deref().and_then(|g| self.placement.get(g)).cloned() {
                 let (t, part) = (inst.instance_type.clone(), inst.placement.partition_number);
-                let planner = planners.entry(g.name.clone()).or_insert_with(|| crate::placement::Planner::new(self, &g));
+                let planner = planners.entry(format!("{}\u{0}{tenancy}", g.name)).or_insert_with(|| crate::placement::Planner::new(self, &g).with_tenancy(&tenancy));
                 for (&h, &u) in &reserved {
                     if let (Some(p), Some(real)) = (planner.hw.hosts.get_mut(h), self.hardware.hosts.get(h)) {
                         p.used_units = real.used_units + u;
@@ -721,6 +759,7 @@ impl World {
                 match planner.pick(&mut self.rng, az, &family, units, part, 1) {
                     Ok((host, part)) => {
                         *reserved.entry(host).or_default() += units;
+                        reserved_tenancy.insert(host, tenancy.clone());
                         plan.push((id.clone(), host, units));
                         partitions.push((id.clone(), part));
                     }
@@ -738,12 +777,17 @@ impl World {
                 }
                 continue;
             }
+            // Dedicated Instances only on their own kind of host; a host planned in this call for
+            // one tenancy is not offered to the other.
             let candidates: Vec<usize> = self
                 .hardware
-                .candidates(az, &family, units)
+                .candidates_for(az, &family, units, &tenancy)
                 .into_iter()
                 .filter(|h| self.hardware.hosts[*h].free_units() >= units + reserved.get(h).copied().unwrap_or(0))
+                .filter(|h| reserved_tenancy.get(h).is_none_or(|t| *t == tenancy))
                 .collect();
+            let ours: Vec<usize> = candidates.iter().copied().filter(|&h| self.hardware.hosts[h].tenancy == crate::hardware::HostUse::DedicatedInstances).collect();
+            let candidates = if tenancy == "dedicated" && !ours.is_empty() { ours } else { candidates };
             let preferred: Vec<usize> = candidates.iter().copied().filter(|h| Some(*h) != last).collect();
             let pool = if preferred.is_empty() { candidates } else { preferred };
             let Some(i) = self.rng.pick(&pool) else {
@@ -754,11 +798,13 @@ impl World {
                 ));
             };
             *reserved.entry(pool[i]).or_default() += units;
+            reserved_tenancy.insert(pool[i], tenancy);
             plan.push((id.clone(), pool[i], units));
         }
-        for (name, planner) in &planners {
+        for (key, planner) in &planners {
             let lock = planner.lock;
-            self.set_cluster_lock(name, lock);
+            let name = key.split('\u{0}').next().unwrap_or_default().to_string();
+            self.set_cluster_lock(&name, lock);
         }
         for (id, part) in partitions {
             if let Some(inst) = self.compute.get_mut(&id) {
@@ -770,13 +816,18 @@ impl World {
             let Some(prev) = self.compute.get(id).map(|i| i.state) else { continue };
             if let Some((_, host, units)) = plan.iter().find(|(p, _, _)| p == id) {
                 let (host, units) = (*host, *units);
-                self.hardware.place(host, id, units);
+                let tenancy = self.compute.get(id).map(|i| i.placement.tenancy.clone()).unwrap_or_default();
+                self.hardware.place_with_tenancy(host, id, units, &tenancy);
+                let host_id = if tenancy == "host" { crate::dedicated::host_id_on(self, host) } else { None };
                 let public = if self.compute.get(id).is_some_and(|i| i.wants_public_ip) { Some(self.net.allocate_public_ip(&mut self.rng)) } else { None };
                 let now = self.now();
                 let generation = {
                     let Some(inst) = self.compute.get_mut(id) else { continue };
                     inst.host = Some(host);
                     inst.last_host = Some(host);
+                    if host_id.is_some() {
+                        inst.placement.host_id = host_id;
+                    }
                     inst.public_ip = public;
                     inst.state = State::Pending;
                     inst.state_since = now;
@@ -867,6 +918,10 @@ impl World {
         for id in ids {
             let d = self.rng.between(timing::REBOOT.0, timing::REBOOT.1);
             let now = self.now();
+            // Nothing boots on a host without power (faults.rs); a reboot clears a lost OS.
+            if !crate::faults::begin_reboot(self, id, now.plus(d)) {
+                continue;
+            }
             let Some(inst) = self.compute.get_mut(id) else { continue };
             if inst.state != State::Running {
                 continue; // EC2 accepts and ignores reboots of instances that are not running.
@@ -881,7 +936,7 @@ impl World {
     }
 
     /// Move an instance to `state`, returning its new generation.
-    fn transition(&mut self, id: &str, state: State, reason: Option<(String, String)>, transition: Option<String>) -> u32 {
+    pub(crate) fn transition(&mut self, id: &str, state: State, reason: Option<(String, String)>, transition: Option<String>) -> u32 {
         let now = self.now();
         let Some(inst) = self.compute.get_mut(id) else { return 0 };
         inst.state = state;
@@ -900,7 +955,7 @@ impl World {
         generation
     }
 
-    fn schedule(&mut self, after_ms: u64, id: &str, kind: EventKind, generation: u32) {
+    pub(crate) fn schedule(&mut self, after_ms: u64, id: &str, kind: EventKind, generation: u32) {
         let at = self.now().plus(after_ms);
         self.push_event(at, Event { kind, instance: id.to_string(), generation });
     }
@@ -942,6 +997,7 @@ impl World {
                     inst.public_ip = None;
                     inst.checks_ok_at = None;
                 }
+                crate::faults::on_stopped(self, &ev.instance);
             }
             EventKind::Terminated if inst.state == State::ShuttingDown => {
                 let (host, units, public, subnet, private) = (inst.host, inst.units(), inst.public_ip, inst.subnet, inst.private_ip);
@@ -963,6 +1019,7 @@ impl World {
                 } else {
                     0
                 };
+                crate::faults::on_terminated(self, &ev.instance);
                 self.schedule(timing::TERMINATED_VISIBLE, &ev.instance, EventKind::Forget, generation);
             }
             EventKind::Forget if inst.state == State::Terminated => {
@@ -972,15 +1029,17 @@ impl World {
         }
     }
 
-    /// Instance status checks: (system, instance) each `ok`/`initializing`/`not-applicable`.
+    /// Instance status checks: (system, instance) each `ok`/`initializing`/`impaired`/`not-applicable`.
     pub fn status_checks(&self, inst: &Instance) -> (&'static str, &'static str) {
         if inst.state != State::Running {
             return ("not-applicable", "not-applicable");
         }
-        match inst.checks_ok_at {
+        let usual = match inst.checks_ok_at {
             Some(t) if t <= self.now() => ("ok", "ok"),
             _ => ("initializing", "initializing"),
-        }
+        };
+        // Failed hardware, as the last status check saw it (faults.rs).
+        crate::faults::checks_override(inst, usual).unwrap_or(usual)
     }
 }
 

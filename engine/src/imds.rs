@@ -256,7 +256,8 @@ pub fn meta_data_tree(world: &World, inst: &Instance) -> Vec<Entry> {
         val("ami-launch-index", inst.launch_index.to_string()),
         val("ami-manifest-path", "(unknown)"),
         dir("block-device-mapping", vec![val("ami", root_device), val("root", root_device)]),
-        dir("events", vec![dir("maintenance", vec![val("history", "[]"), val("scheduled", "[]")])]),
+        // Scheduled events (faults.rs): active ones, and completed or canceled ones.
+        dir("events", vec![dir("maintenance", vec![val("history", crate::faults::imds_history(inst)), val("scheduled", crate::faults::imds_scheduled(inst))])]),
         val("hostname", private_dns.clone()),
     ];
     let iam = iam_entries(inst);

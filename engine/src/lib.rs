@@ -21,6 +21,7 @@ pub mod imds;
 pub mod kms;
 pub mod net;
 pub mod placement;
+pub mod ram;
 pub mod rng;
 pub mod ssm;
 pub mod sts;

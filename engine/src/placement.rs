@@ -28,6 +28,8 @@ pub const MAX_GROUPS: usize = 500;
 pub const SPREAD_PER_AZ: usize = 7;
 /// Partitions per AZ in a partition placement group.
 pub const MAX_PARTITIONS: u32 = 7;
+/// Partitions a partition placement group may have to take Dedicated Instances.
+pub const MAX_DEDICATED_PARTITIONS: u32 = 2;
 /// Longest group name (ASCII characters).
 pub const MAX_NAME_LEN: usize = 255;
 
@@ -152,6 +154,9 @@ pub struct Planner {
     /// (AZ, rack, partition) of every live member, including planned ones.
     pub members: Vec<(usize, usize, Option<u32>)>,
     pub lock: Option<(usize, usize)>,
+    /// `default` or `dedicated` (Dedicated Instances only take hosts of their own kind; see
+    /// `Hardware::candidates_for`).
+    tenancy: String,
 }
 
 impl Planner {
@@ -168,7 +173,14 @@ impl Planner {
             partition_count: group.partition_count.unwrap_or(1),
             members,
             lock: if group_has_members(world, &group.name) { group.cluster_lock } else { None },
+            tenancy: "default".into(),
         }
+    }
+
+    /// Plan for instances of `tenancy` (`default` or `dedicated`).
+    pub fn with_tenancy(mut self, tenancy: &str) -> Planner {
+        self.tenancy = tenancy.to_string();
+        self
     }
 
     /// A spread group refuses a request that would take it past [`SPREAD_PER_AZ`] in `az` even
@@ -184,7 +196,7 @@ impl Planner {
     /// Choose a host for one instance; `count_hint` is how many the request wants (a cluster's
     /// first launch looks for a segment where they all fit).
     pub fn pick(&mut self, rng: &mut Rng, az: usize, family: &str, units: u32, partition: Option<u32>, count_hint: u64) -> Result<(usize, Option<u32>), Refusal> {
-        let candidates = self.hw.candidates(az, family, units);
+        let candidates = self.hw.candidates_for(az, family, units, &self.tenancy);
         let (host, part) = match self.strategy {
             Strategy::Cluster => {
                 let segment = match self.lock {
@@ -232,7 +244,7 @@ impl Planner {
                 (pool[i], Some(p))
             }
         };
-        self.hw.place(host, "", units);
+        self.hw.place_with_tenancy(host, "", units, &self.tenancy);
         self.members.push((az, self.hw.hosts[host].rack, part));
         Ok((host, part))
     }
@@ -331,6 +343,20 @@ impl World {
             return Err(Ec2Error::new(
                 "InvalidParameterCombination",
                 format!("Cluster placement groups are not supported by the '{t}' instance type. Specify a supported instance type or change the placement group strategy, and try again."),
+            ));
+        }
+        if tenancy == "host" {
+            return Err(crate::dedicated::errors::no_groups());
+        }
+        if group.strategy == Strategy::Partition && tenancy == "dedicated" && group.partition_count.unwrap_or(1) > MAX_DEDICATED_PARTITIONS {
+            // UNCONFIRMED wording; aws-facts §7: with Dedicated Instances, at most two partitions.
+            return Err(Ec2Error::new(
+                "InvalidParameterCombination",
+                format!(
+                    "A partition placement group can have at most {MAX_DEDICATED_PARTITIONS} partitions for Dedicated Instances; '{}' has {}.",
+                    group.name,
+                    group.partition_count.unwrap_or(1)
+                ),
             ));
         }
         if group.strategy == Strategy::Spread && tenancy == "dedicated" {

@@ -7,6 +7,13 @@ use crate::hardware::HostUse;
 use crate::net;
 use crate::world::World;
 
+mod blast;
+/// Hardware failures per placement group (`lab fail`): see [`blast::GroupImpact`].
+pub use blast::{blast_radius, GroupImpact};
+mod hosts;
+/// The Dedicated Hosts view: capacity, licence counts, cost comparison.
+pub use hosts::{dedicated_hosts, DedicatedHostView, HostCost, HostInstanceView, LicenceCounts, ReservationPrice, SizeCapacity};
+
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Datacenter {
     pub region: String,

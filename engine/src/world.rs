@@ -27,6 +27,12 @@ pub enum EventKind {
     ParameterExpiration,
     /// A KMS key's pending-deletion window ends (`Event::instance` holds the key id).
     KmsKeyDeletion,
+    /// A status check of an instance on failed or repaired hardware (`faults.rs`).
+    StatusCheck,
+    /// Simplified automatic recovery's attempt to move an impaired instance (`faults.rs`).
+    AutoRecovery,
+    /// A scheduled event of the instance comes due or ends (`faults.rs`; not tied to a generation).
+    MaintenanceDue,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -49,6 +55,8 @@ pub struct World {
     pub placement: crate::placement::Placements,
     /// The account's Dedicated Hosts.
     pub dedicated: crate::dedicated::DedicatedHosts,
+    /// AWS RAM: resource shares and invitations between the learner's and the partner account.
+    pub ram: crate::ram::Ram,
     /// The account's own AMIs (CreateImage).
     pub images: crate::images::Images,
     /// The account's IAM state: roles, policies, instance profiles.
@@ -106,6 +114,7 @@ impl World {
             compute: Compute::default(),
             placement: Default::default(),
             dedicated: Default::default(),
+            ram: Default::default(),
             iam: Default::default(),
             ssm: Default::default(),
             kms: Default::default(),
@@ -148,6 +157,8 @@ impl World {
                 self.parameter_expiry_due(&ev.instance);
             } else if ev.kind == EventKind::KmsKeyDeletion {
                 self.kms_deletion_due();
+            } else if matches!(ev.kind, EventKind::StatusCheck | EventKind::AutoRecovery | EventKind::MaintenanceDue) {
+                crate::faults::apply(self, ev);
             } else {
                 self.apply_instance_event(ev);
             }
@@ -213,6 +224,7 @@ impl World {
         self.compute.hash(&mut h);
         self.placement.hash(&mut h);
         self.dedicated.hash(&mut h);
+        self.ram.hash(&mut h);
         self.iam.hash(&mut h);
         self.ssm.hash(&mut h);
         self.kms.hash(&mut h);

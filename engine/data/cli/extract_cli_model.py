@@ -174,14 +174,17 @@ def main():
     owners = {}
     current = [None]
 
-    def signature(s):
+    def signature(model, s, depth=0):
         t = s["type"]
         if t == "structure":
             return json.dumps([t, {k: m["shape"] for k, m in s["members"].items()}, s.get("required", [])], sort_keys=True)
+        # A list or map is only the same as another service's when its elements are too (ram's
+        # TagList holds ram's key+value Tag, ec2's holds ec2's Key+Value one): one level deeper.
+        elem = lambda name: signature(model, model["shapes"][name], depth + 1) if depth == 0 else name  # noqa: E731
         if t == "list":
-            return json.dumps([t, s["member"]["shape"]])
+            return json.dumps([t, s["member"]["shape"], elem(s["member"]["shape"])])
         if t == "map":
-            return json.dumps([t, s["key"]["shape"], s["value"]["shape"]])
+            return json.dumps([t, s["key"]["shape"], s["value"]["shape"], elem(s["value"]["shape"])])
         return json.dumps([t, s.get("enum")])
 
     def ref(model, shape_name):
@@ -189,7 +192,7 @@ def main():
         t = s["type"]
         if t in SCALARS and not s.get("enum"):
             return t
-        sig = signature(s)
+        sig = signature(model, s)
         if owners.get(shape_name, sig) != sig:
             shape_name = f"{current[0]}.{shape_name}"
         if shape_name in shapes_out:

@@ -48,9 +48,21 @@ pub const OPERATIONS: &[&str] = &[
     "DescribePlacementGroups",
     "DeletePlacementGroup",
     "ModifyInstancePlacement",
+    "ModifyInstanceMaintenanceOptions",
+    "ModifyInstanceEventStartTime",
+    "AllocateHosts",
+    "DescribeHosts",
+    "ModifyHosts",
+    "ReleaseHosts",
+    "DescribeHostReservationOfferings",
+    "GetHostReservationPurchasePreview",
+    "PurchaseHostReservation",
+    "DescribeHostReservations",
 ];
 
+mod hosts;
 mod iam_profiles;
+mod maintenance;
 mod placement;
 
 impl From<Ec2Error> for ApiError {
@@ -123,6 +135,16 @@ pub fn call(world: &mut World, caller: &super::Caller, operation: &str, input: &
         "DescribePlacementGroups" => placement::describe(world, input),
         "DeletePlacementGroup" => placement::delete(world, input),
         "ModifyInstancePlacement" => placement::modify_instance_placement(world, input),
+        "ModifyInstanceMaintenanceOptions" => maintenance::modify_instance_maintenance_options(world, input),
+        "ModifyInstanceEventStartTime" => maintenance::modify_instance_event_start_time(world, input),
+        "AllocateHosts" => hosts::allocate(world, input),
+        "DescribeHosts" => hosts::describe(world, crate::ram::account_of(caller), input),
+        "ModifyHosts" => hosts::modify(world, input),
+        "ReleaseHosts" => hosts::release(world, input),
+        "DescribeHostReservationOfferings" => hosts::describe_offerings(input),
+        "GetHostReservationPurchasePreview" => hosts::purchase_preview(world, input),
+        "PurchaseHostReservation" => hosts::purchase(world, input),
+        "DescribeHostReservations" => hosts::describe_reservations(world, input),
         _ => not_simulated(operation),
     }
 }
@@ -471,7 +493,7 @@ pub fn instance_json(world: &World, i: &Instance) -> Value {
         "PrivateDnsNameOptions".into(),
         json!({"HostnameType": "ip-name", "EnableResourceNameDnsARecord": false, "EnableResourceNameDnsAAAARecord": false}),
     );
-    m.insert("MaintenanceOptions".into(), json!({"AutoRecovery": "default"}));
+    m.insert("MaintenanceOptions".into(), json!({"AutoRecovery": i.faults.auto_recovery.name()}));
     m.insert("CurrentInstanceBootMode".into(), json!(current_boot_mode(ami.and_then(|a| a.boot_mode), itype.map(|t| t.hypervisor.as_str()))));
     m.insert("InstanceId".into(), json!(i.id));
     m.insert("ImageId".into(), json!(i.image_id));
@@ -487,6 +509,9 @@ pub fn instance_json(world: &World, i: &Instance) -> Value {
     m.insert("InstanceType".into(), json!(i.instance_type));
     m.insert("LaunchTime".into(), json!(i.launch_time.iso_offset()));
     let mut placement = Map::new();
+    if let Some(a) = &i.placement.affinity {
+        placement.insert("Affinity".into(), json!(a));
+    }
     if let Some(g) = &i.placement.group_name {
         placement.insert("GroupName".into(), json!(g));
     } else {
@@ -497,6 +522,9 @@ pub fn instance_json(world: &World, i: &Instance) -> Value {
     }
     if let Some(p) = i.placement.partition_number {
         placement.insert("PartitionNumber".into(), json!(p));
+    }
+    if let Some(h) = i.placement.host_id.as_ref().filter(|_| i.placement.tenancy == "host") {
+        placement.insert("HostId".into(), json!(h));
     }
     placement.insert("Tenancy".into(), json!(i.placement.tenancy));
     placement.insert("AvailabilityZone".into(), json!(az));
@@ -542,7 +570,7 @@ const INSTANCE_FILTERS: &[&str] = &[
     "placement-group-name", "placement.group-name", "placement-partition-number", "owner-id",
     "metadata-options.http-tokens", "metadata-options.http-endpoint", "metadata-options.http-put-response-hop-limit",
     "monitoring-state", "network-interface.mac-address", "availability-zone-id",
-    "iam-instance-profile.arn", "iam-instance-profile.id",
+    "iam-instance-profile.arn", "iam-instance-profile.id", "host-id", "affinity",
 ];
 
 /// The values an instance has for a describe-instances filter name, or None if the name is unknown.
@@ -578,6 +606,8 @@ fn instance_filter_values(world: &World, i: &Instance, name: &str) -> Option<Vec
         "architecture" => one(i.ami().map(|a| a.architecture.to_string()).unwrap_or_default()),
         "root-device-type" => one("ebs".into()),
         "tenancy" | "placement.tenancy" => one(i.placement.tenancy.clone()),
+        "host-id" => Some(i.placement.host_id.iter().filter(|_| i.placement.tenancy == "host").cloned().collect()),
+        "affinity" => Some(i.placement.affinity.iter().cloned().collect()),
         "placement-group-name" | "placement.group-name" => Some(i.placement.group_name.iter().cloned().collect()),
         "placement-partition-number" => Some(i.placement.partition_number.map(|p| p.to_string()).into_iter().collect()),
         "owner-id" => one(world.account_id().into()),
@@ -641,18 +671,7 @@ fn describe_instance_status(world: &mut World, input: &Value) -> R {
             continue;
         }
         let (sys, inst) = world.status_checks(i);
-        let detail = |s: &str| {
-            let d = match s {
-                "ok" => "passed",
-                "initializing" => "initializing",
-                _ => "not-applicable",
-            };
-            if s == "not-applicable" {
-                json!({"Status": "not-applicable"})
-            } else {
-                json!({"Details": [{"Name": "reachability", "Status": d}], "Status": s})
-            }
-        };
+        let ebs = maintenance::ebs_status(world, i);
         let az = catalog::azs().get(i.az()).map(|a| a.name).unwrap_or_default();
         let keep = matches_filters(&flts, |name| {
             let actual: Vec<String> = match name.as_str() {
@@ -661,23 +680,29 @@ fn describe_instance_status(world: &mut World, input: &Value) -> R {
                 "instance-state-code" => vec![i.state.code().to_string()],
                 "system-status.status" => vec![sys.into()],
                 "instance-status.status" => vec![inst.into()],
-                "system-status.reachability" => vec![if sys == "ok" { "passed" } else { sys }.into()],
-                "instance-status.reachability" => vec![if inst == "ok" { "passed" } else { inst }.into()],
-                _ => return None,
+                "system-status.reachability" => vec![maintenance::reachability(sys).into()],
+                "instance-status.reachability" => vec![maintenance::reachability(inst).into()],
+                "attached-ebs-status.status" => vec![ebs.into()],
+                _ => return maintenance::event_filter_values(world, i, name),
             };
             Some(actual)
         })?;
         if !keep {
             continue;
         }
-        out.push(json!({
-            "AvailabilityZone": az,
-            "InstanceId": i.id,
-            "InstanceState": state_json(i.state),
-            "InstanceStatus": detail(inst),
-            "SystemStatus": detail(sys),
-            "AttachedEbsStatus": detail(if sys == "ok" { "ok" } else { sys }),
-        }));
+        // Failed hardware (faults.rs): when the status checks first saw it.
+        let (sys_since, inst_since) = (i.faults.system_impaired_since, i.faults.instance_impaired_since);
+        let mut status = Map::new();
+        status.insert("AvailabilityZone".into(), json!(az));
+        if let Some(events) = maintenance::events_json(world, i) {
+            status.insert("Events".into(), events);
+        }
+        status.insert("InstanceId".into(), json!(i.id));
+        status.insert("InstanceState".into(), state_json(i.state));
+        status.insert("InstanceStatus".into(), maintenance::summary_json(inst, inst_since));
+        status.insert("SystemStatus".into(), maintenance::summary_json(sys, sys_since));
+        status.insert("AttachedEbsStatus".into(), maintenance::summary_json(ebs, None));
+        out.push(Value::Object(status));
     }
     Ok(json!({ "InstanceStatuses": out }))
 }
@@ -1740,6 +1765,10 @@ fn tags_mut<'a>(world: &'a mut World, id: &str) -> Option<&'a mut Vec<(String, S
     if id.starts_with("ami-") {
         return world.images.get_mut(id).filter(|i| i.state != crate::images::ImageState::Deregistered).map(|i| &mut i.tags);
     }
+    if id.starts_with("h-") {
+        let now = world.now();
+        return world.dedicated.tags_mut(id, now);
+    }
     None
 }
 
@@ -1760,6 +1789,9 @@ fn create_tags(world: &mut World, input: &Value, add: bool) -> R {
                 ("InvalidGroup.NotFound", format!("The security group '{r}' does not exist"))
             } else if r.starts_with("ami-") {
                 ("InvalidAMIID.NotFound", format!("The image id '[{r}]' does not exist"))
+            } else if r.starts_with("h-") {
+                let e = crate::dedicated::errors::not_found(r);
+                (e.code, e.message)
             } else {
                 ("InvalidID", format!("The ID '{r}' is not valid"))
             };
@@ -1816,6 +1848,12 @@ fn describe_tags(world: &mut World, input: &Value) -> R {
     for img in world.images.live() {
         for (k, v) in &img.tags {
             rows.push((img.id.clone(), "image", k.clone(), v.clone()));
+        }
+    }
+    let now = world.now();
+    for h in world.dedicated.hosts.iter().filter(|h| h.visible(now)) {
+        for (k, v) in &h.tags {
+            rows.push((h.id.clone(), "dedicated-host", k.clone(), v.clone()));
         }
     }
     let mut out = Vec::new();

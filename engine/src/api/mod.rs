@@ -11,6 +11,7 @@ use serde_json::Value;
 pub mod ec2;
 pub mod iam;
 pub mod kms;
+pub mod ram;
 pub mod ssm;
 pub mod sts;
 
@@ -37,6 +38,7 @@ pub fn is_simulated(service: &str, operation: &str) -> bool {
         "ssm" => ssm::OPERATIONS.contains(&operation),
         "kms" => kms::OPERATIONS.contains(&operation),
         "sts" => sts::OPERATIONS.contains(&operation),
+        "ram" => ram::OPERATIONS.contains(&operation),
         _ => false,
     }
 }
@@ -53,6 +55,18 @@ pub fn call_signed(world: &mut World, creds: &crate::sts::Credentials, service: 
 }
 
 pub fn call_as(world: &mut World, caller: &Caller, service: &str, operation: &str, input: &Value) -> Result<Value, ApiError> {
+    // The partner account (`lab account partner`) reaches only a few operations in ec2lab; say so
+    // plainly rather than act on the learner's account.
+    if *caller == Caller::Partner && is_simulated(service, operation) && !crate::ram::partner_may(service, operation) {
+        return Err(ApiError::new(
+            "ec2lab",
+            format!(
+                "the partner account ({}) is a second account with little in it: ec2lab simulates only sts get-caller-identity, ec2 describe-hosts and the aws ram commands for it, not {service} {}. Drop --profile partner to work in your own account.",
+                crate::ram::PARTNER_ACCOUNT_ID,
+                crate::console::aws::model::kebab(operation)
+            ),
+        ));
+    }
     if service == "iam" {
         // Instance profiles' deliveries up to now read the IAM state before this change.
         crate::sts::sync_all(world);
@@ -70,6 +84,7 @@ pub fn call_as(world: &mut World, caller: &Caller, service: &str, operation: &st
         "ssm" => ssm::call(world, caller, operation, input),
         "kms" => kms::call(world, caller, operation, input),
         "sts" => sts::call(world, caller, operation, input),
+        "ram" => ram::call(world, caller, operation, input),
         _ => Err(ApiError::new("NotSimulated", format!("The {service} service is not simulated in ec2lab yet."))),
     }
 }

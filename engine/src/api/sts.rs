@@ -24,6 +24,7 @@ pub fn call(world: &mut World, caller: &Caller, operation: &str, input: &Value) 
 fn get_caller_identity(world: &World, caller: &Caller) -> Value {
     let user_id = match caller {
         Principal::Admin => LEARNER_USER_ID.to_string(),
+        Principal::Partner => crate::ram::PARTNER_USER_ID.to_string(),
         Principal::Role { role, session } => {
             // `AROA…:session`: the role's unique id, from the role or (if it has been deleted
             // since) from the session's key.
@@ -33,7 +34,7 @@ fn get_caller_identity(world: &World, caller: &Caller) -> Value {
             format!("{}:{session}", role_id.unwrap_or_default())
         }
     };
-    json!({"UserId": user_id, "Account": world.account_id(), "Arn": caller.arn()})
+    json!({"UserId": user_id, "Account": crate::ram::account_of(caller), "Arn": caller.arn()})
 }
 
 /// Who signed a request to `service` with `creds`, or the error that service answers for

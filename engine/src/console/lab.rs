@@ -5,6 +5,8 @@ use super::{Action, Machine};
 use crate::clock::{fmt_duration, parse_duration, EPOCH_START_MS};
 use crate::compute::{Instance, State};
 
+mod failures;
+
 pub const LAB_HELP: &str = "\
 lab: drive the simulation (these commands do not exist in AWS)
 
@@ -15,6 +17,26 @@ lab: drive the simulation (these commands do not exist in AWS)
   lab exec INSTANCE-ID COMMAND [ARGS…]
                           run a command on a running instance as root and show its
                           output (like a remote command sent through an agent)
+  lab fail rack RACK-ID [--power|--network]
+  lab fail host HOST-ID
+  lab fail az AZ-NAME [--power|--network]
+                          break hardware (power is the default): instances there
+                          fail their status checks, and automatic recovery or a
+                          scheduled stop follows
+  lab fail --list         what is broken now, one line each
+  lab repair rack RACK-ID | host HOST-ID | az AZ-NAME | all
+                          mend it again
+  lab where [INSTANCE-ID…]
+                          where instances run: AZ, rack, host, placement group,
+                          tenancy, and whether that hardware is up
+  lab where --rack|--host INSTANCE-ID…
+                          just the rack (or host) id of each, one per line
+  lab schedule-event INSTANCE-ID CODE [--in DURATION]
+                          schedule an AWS event (instance-reboot, system-reboot,
+                          system-maintenance, instance-retirement, instance-stop),
+                          1h ahead unless --in says otherwise
+  lab account partner     a second AWS account (210987654321) to share Dedicated Hosts
+                          with through AWS RAM: writes its [partner] profile
   lab reset               throw this world away and start again from the same seed
   lab seed                show the seed this world was built from
   lab help                this text
@@ -41,6 +63,7 @@ administrator. What is simulated so far:
               hierarchies, versions, labels, tiers, AWS's public AMI parameters
   aws kms …   keys, aliases, key policies, encrypt and decrypt
   aws sts …   get-caller-identity (who you are: the learner or an instance role)
+  aws ram …   resource shares: your Dedicated Hosts shared with the partner account
   ssh         ssh -i KEY.pem ec2-user@PUBLIC-IP, subject to key, security group
               and instance state, as in AWS
   curl        HTTP to your instances' web servers; on an instance, the instance
@@ -60,8 +83,12 @@ instance with a role, the CLI finds the role's credentials in the metadata
 service and only the role's policies count.
 
 Placement groups (cluster, spread, partition) are simulated on the racks of each
-AZ. Not simulated yet (the console says so when you reach them): CloudWatch,
-CloudFormation and Dedicated Hosts.
+AZ; `lab fail rack|host|az …` breaks hardware to show what each one survives.
+Dedicated Hosts (allocate-hosts, --placement Tenancy=host, host recovery, Host
+Reservation prices), Dedicated Instances (Tenancy=dedicated) and sharing a host
+with a second account through AWS RAM (lab account partner) are simulated too.
+Not simulated yet (the console says so when you reach them): CloudWatch and
+CloudFormation.
 
 Try:
   aws ec2 run-instances --image-id resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64 --instance-type t3.micro
@@ -91,6 +118,7 @@ pub fn run(m: &mut Machine, inv: &Invocation) -> CmdOut {
         ["advance", d] => match parse_duration(d) {
             Some(ms) if ms <= 30 * crate::clock::DAY => {
                 let before = snapshot(m);
+                let faults_before = fault_snapshot(m);
                 m.world.advance(ms);
                 let mut changes: Vec<(String, State, State)> = Vec::new();
                 for (id, name, old) in before {
@@ -117,6 +145,7 @@ pub fn run(m: &mut Machine, inv: &Invocation) -> CmdOut {
                         out.push_str(&format!("{n} instances: {} -> {}\n", old.name(), new.name()));
                     }
                 }
+                out.push_str(&fault_changes(m, faults_before));
                 out.push_str(&format!("{}\n", m.world.now().iso()));
                 CmdOut::ok(out)
             }
@@ -133,6 +162,12 @@ pub fn run(m: &mut Machine, inv: &Invocation) -> CmdOut {
             CmdOut::ok(format!("A fresh world from seed {}. Your workstation is as new.\n", m.world.seed))
         }
         ["seed"] => CmdOut::ok(format!("{}\n", m.world.seed)),
+        ["account", "partner"] => CmdOut::ok(crate::ram::partner_profile(m.world)),
+        ["account", ..] => CmdOut::err(2, "lab: account: usage: lab account partner\n"),
+        ["fail", rest @ ..] => failures::fail(m, rest),
+        ["repair", rest @ ..] => failures::repair(m, rest),
+        ["where", ids @ ..] => failures::where_(m, ids),
+        ["schedule-event", rest @ ..] => failures::schedule_event(m, rest),
         [other, ..] => CmdOut::err(2, format!("lab: unknown command '{other}'\n\n{LAB_HELP}")),
     }
 }
@@ -145,6 +180,72 @@ fn snapshot(m: &Machine) -> Vec<(String, String, State)> {
         .collect()
 }
 
+/// What `lab advance` reports about failures: status checks, hosts, scheduled events.
+struct FaultSeen {
+    id: String,
+    who: String,
+    state: State,
+    checks: (&'static str, &'static str),
+    host: Option<usize>,
+    /// (event id, code, state) of every event.
+    events: Vec<(String, &'static str, &'static str)>,
+}
+
+fn fault_snapshot(m: &Machine) -> Vec<FaultSeen> {
+    m.world
+        .compute
+        .iter()
+        .map(|i| FaultSeen {
+            id: i.id.clone(),
+            who: format!("{}{}", i.id, i.name_tag().map(|n| format!(" ({n})")).unwrap_or_default()),
+            state: i.state,
+            checks: m.world.status_checks(i),
+            host: i.host,
+            events: i.faults.events.iter().map(|e| (e.id.clone(), e.code.name(), e.state.name())).collect(),
+        })
+        .collect()
+}
+
+/// Lines for what changed in failures since `before` (nothing in a world without failures or
+/// scheduled events): checks turning impaired or back, recoveries, events scheduled or done.
+fn fault_changes(m: &Machine, before: Vec<FaultSeen>) -> String {
+    let mut lines = Vec::new();
+    for b in before {
+        let Some(i) = m.world.compute.get(&b.id) else { continue };
+        let checks = m.world.status_checks(i);
+        // (A stop's own line says enough when the checks stop applying.)
+        let stopped = checks == ("not-applicable", "not-applicable");
+        if checks != b.checks && !stopped && (checks.0 == "impaired" || checks.1 == "impaired" || b.checks.0 == "impaired" || b.checks.1 == "impaired") {
+            let mut parts = Vec::new();
+            if checks.0 != b.checks.0 {
+                parts.push(format!("system status {} -> {}", b.checks.0, checks.0));
+            }
+            if checks.1 != b.checks.1 {
+                parts.push(format!("instance status {} -> {}", b.checks.1, checks.1));
+            }
+            lines.push(format!("{}: {}", b.who, parts.join(", ")));
+        }
+        if b.state == State::Running && i.state == State::Running && b.host != i.host {
+            let name = |h: Option<usize>| h.and_then(|h| m.world.hardware.hosts.get(h)).map(|h| h.id.clone()).unwrap_or_else(|| "-".into());
+            lines.push(format!("{}: moved from {} to {} by automatic recovery (rebooting)", b.who, name(b.host), name(i.host)));
+        }
+        for e in &i.faults.events {
+            let old = b.events.iter().find(|(id, _, _)| *id == e.id).map(|x| x.2);
+            match (old, e.state.name()) {
+                (None, "active") => lines.push(format!("{}: {} scheduled ({}), not before {}", b.who, e.code.name(), e.id, e.not_before.iso())),
+                (Some("active"), new) if new != "active" => lines.push(format!("{}: {} {} ({})", b.who, e.code.name(), new, e.id)),
+                _ => {}
+            }
+        }
+    }
+    if lines.len() > 12 {
+        let n = lines.len();
+        lines.truncate(12);
+        lines.push(format!("… and {} more (aws ec2 describe-instance-status shows them all)", n - 12));
+    }
+    lines.iter().map(|l| format!("{l}\n")).collect()
+}
+
 fn connect(m: &mut Machine, id: &str) -> CmdOut {
     if m.on_instance().is_some() {
         return CmdOut::err(1, "lab: connect works from your workstation: `exit` first\n");
@@ -154,6 +255,9 @@ fn connect(m: &mut Machine, id: &str) -> CmdOut {
     };
     if inst.state != State::Running {
         return CmdOut::err(1, format!("lab: connect: {id} is {}; it must be running to connect\n", inst.state.name()));
+    }
+    if !crate::faults::os_running(m.world, inst) {
+        return CmdOut::err(1, format!("lab: connect: {id} does not answer: its OS lost power with its hardware\n"));
     }
     if !inst.sshd_ready(m.world.now()) {
         return CmdOut::err(1, format!("lab: connect: {id} is still booting; try again in a few seconds (`lab advance 15s`)\n"));
@@ -183,6 +287,9 @@ fn exec(m: &mut Machine, id: &str, command: &[&str]) -> CmdOut {
     };
     if inst.state != State::Running {
         return CmdOut::err(1, format!("lab: exec: {id} is {}; it must be running to run commands on it\n", inst.state.name()));
+    }
+    if !crate::faults::os_running(m.world, inst) {
+        return CmdOut::err(1, format!("lab: exec: {id} does not answer: its OS lost power with its hardware\n"));
     }
     if !inst.sshd_ready(m.world.now()) {
         return CmdOut::err(1, format!("lab: exec: {id} is still booting; try again in a few seconds (`lab advance 15s`)\n"));

@@ -169,7 +169,11 @@ impl Lab {
         while self.sessions.len() > 1 {
             let s = &self.sessions[self.sessions.len() - 1];
             let Place::Instance(id) = &s.place else { break };
-            let alive = self.world.compute.get(id).is_some_and(|i| i.state == crate::compute::State::Running && i.boots == s.boots);
+            // Failed hardware ends sessions too: every one when the OS lost power, ssh ones when
+            // the network is gone (`lab connect` stands for the serial console then; faults.rs).
+            let alive = self.world.compute.get(id).is_some_and(|i| {
+                i.state == crate::compute::State::Running && i.boots == s.boots && crate::faults::keeps_session(&self.world, i, s.via == *id)
+            });
             if alive {
                 break;
             }

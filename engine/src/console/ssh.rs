@@ -57,6 +57,11 @@ pub(super) fn tcp_reaches(m: &Machine, inst: &Instance, port: u16) -> Result<(),
     if inst.state != State::Running {
         return Err(true);
     }
+    // Failed hardware (faults.rs): nothing answers, and an instance whose own network is down
+    // reaches nobody.
+    if !crate::faults::reachable(m.world, inst) || m.on_instance().is_some_and(|src| src != inst.id && !crate::faults::network_up(m.world, src)) {
+        return Err(true);
+    }
     let allowed = match m.on_instance().and_then(|id| m.world.compute.get(id)) {
         None => m.world.net.workstation_allowed(&inst.security_groups, port),
         Some(src) => inst.security_groups.iter().filter_map(|g| m.world.net.sg(g)).any(|g| {
@@ -237,6 +242,7 @@ pub fn ping(m: &mut Machine, inv: &Invocation) -> CmdOut {
         Target::Instance(i) => {
             let src = net::parse_ip(WORKSTATION_IP);
             i.state == State::Running
+                && crate::faults::reachable(m.world, i)
                 && i.security_groups.iter().filter_map(|g| m.world.net.sg(g)).any(|g| g.ingress.iter().any(|r| r.allows("icmp", 0, src, &[])))
         }
         _ => false,
@@ -261,6 +267,9 @@ pub fn workstation_ssh_ready(world: &crate::World, instance_id: &str) -> Result<
     let Some(inst) = world.compute.get(instance_id) else { return Err(format!("there is no instance {instance_id}")) };
     if inst.state != State::Running {
         return Err(format!("{instance_id} is {}", inst.state.name()));
+    }
+    if !crate::faults::reachable(world, inst) {
+        return Err(format!("{instance_id} cannot be reached: its hardware is down"));
     }
     if inst.public_ip.is_none() {
         return Err(format!("{instance_id} has no public IPv4 address"));
@@ -291,6 +300,6 @@ pub fn workstation_ssh_ready(world: &crate::World, instance_id: &str) -> Result<
 /// address, a security group rule that admits the workstation)? Says nothing about what listens.
 pub fn workstation_port_open(world: &crate::World, instance_id: &str, port: u16) -> bool {
     world.compute.get(instance_id).is_some_and(|i| {
-        i.state == State::Running && i.public_ip.is_some() && world.net.workstation_allowed(&i.security_groups, port)
+        i.state == State::Running && crate::faults::reachable(world, i) && i.public_ip.is_some() && world.net.workstation_allowed(&i.security_groups, port)
     })
 }

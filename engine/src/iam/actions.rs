@@ -114,6 +114,7 @@ fn ec2_arn_for_id(id: &str) -> String {
         "eni" => "network-interface",
         "snap" => return format!("arn:aws:ec2:{REGION}::snapshot/{id}"),
         "pg" => "placement-group",
+        "h" => "dedicated-host",
         "lt" => "launch-template",
         _ => return "*".into(),
     };
@@ -141,6 +142,15 @@ fn ec2_resources(world: &World, op: &str, input: &Value) -> Vec<Res> {
         }
         "CreatePlacementGroup" | "DeletePlacementGroup" => vec![Res::arn(ec2_arn("placement-group", s(input, "GroupName").unwrap_or("*")))],
         "DeregisterImage" => vec![Res::arn(ec2_arn("image", s(input, "ImageId").unwrap_or("*")))],
+        "AllocateHosts" => vec![Res::arn(ec2_arn("dedicated-host", "*"))],
+        "ModifyHosts" | "ReleaseHosts" => {
+            let ids = list(input, "HostIds");
+            if ids.is_empty() {
+                vec![Res::arn(ec2_arn("dedicated-host", "*"))]
+            } else {
+                ids.iter().map(|id| Res::arn(ec2_arn("dedicated-host", id))).collect()
+            }
+        }
         "CreateTags" | "DeleteTags" => {
             let ids = list(input, "Resources");
             if ids.is_empty() {

@@ -42,6 +42,10 @@ pub enum Principal {
     Admin,
     /// An STS session of an assumed role: an instance role's session is named after the instance id.
     Role { role: String, session: String },
+    /// The administrator of the simulation's second account (`ram::PARTNER_ACCOUNT_ID`), reached
+    /// with the `[partner]` profile that `lab account partner` writes. An administrator there;
+    /// ec2lab simulates only a few operations for it (`ram::PARTNER_OPERATIONS`).
+    Partner,
 }
 
 impl Principal {
@@ -50,6 +54,7 @@ impl Principal {
         match self {
             Principal::Admin => format!("arn:aws:iam::{ACCOUNT_ID}:user/{LEARNER}"),
             Principal::Role { role, session } => format!("arn:aws:sts::{ACCOUNT_ID}:assumed-role/{role}/{session}"),
+            Principal::Partner => format!("arn:aws:iam::{}:user/{}", crate::ram::PARTNER_ACCOUNT_ID, crate::ram::PARTNER_USER),
         }
     }
 }
@@ -283,11 +288,18 @@ pub fn request_context(world: &World, who: &Principal) -> Context {
     c.set("aws:EpochTime", now.secs().to_string());
     c.set("aws:SecureTransport", "true");
     c.set("aws:RequestedRegion", REGION);
-    c.set("aws:PrincipalAccount", ACCOUNT_ID);
+    c.set("aws:PrincipalAccount", crate::ram::account_of(who));
     match who {
         Principal::Admin => {
             c.set("aws:username", LEARNER);
             c.set("aws:userid", LEARNER_ID);
+            c.set("aws:PrincipalArn", who.arn());
+            c.set("aws:PrincipalType", "User");
+            c.set("aws:SourceIp", crate::net::WORKSTATION_IP);
+        }
+        Principal::Partner => {
+            c.set("aws:username", crate::ram::PARTNER_USER);
+            c.set("aws:userid", crate::ram::PARTNER_USER_ID);
             c.set("aws:PrincipalArn", who.arn());
             c.set("aws:PrincipalType", "User");
             c.set("aws:SourceIp", crate::net::WORKSTATION_IP);
@@ -316,7 +328,8 @@ pub fn request_context(world: &World, who: &Principal) -> Context {
 /// none). `extra` adds or overrides context keys (`iam:PassedToService`, `kms:ViaService`, …).
 pub fn decide(world: &World, who: &Principal, action: &str, resource: &str, extra: &Context) -> Decision {
     let policies = match who {
-        Principal::Admin => world.iam.learner_policies(),
+        // The partner's administrator holds AdministratorAccess in its own account.
+        Principal::Admin | Principal::Partner => world.iam.learner_policies(),
         Principal::Role { role, .. } => world.iam.role(role).map(|r| world.iam.role_policies(r)).unwrap_or_default(),
     };
     let mut ctx = request_context(world, who);
@@ -341,7 +354,7 @@ pub fn authorize_with_context(world: &World, who: &Principal, action: &str, reso
 /// [`authorize_with_context`], naming the resource in the message as `shown` (IAM writes
 /// `role NAME`, `policy ARN`, … where the evaluation uses the ARN).
 pub(crate) fn authorize_as(world: &World, who: &Principal, action: &str, resource: &str, shown: &str, extra: &Context) -> Result<(), Denied> {
-    if *who == Principal::Admin {
+    if matches!(who, Principal::Admin | Principal::Partner) {
         return Ok(());
     }
     let d = decide(world, who, action, resource, extra);
@@ -424,7 +437,7 @@ pub fn authorize_with_resource_policy(world: &World, who: &Principal, action: &s
     }
     let role_arn = match who {
         Principal::Role { role, .. } => world.iam.role(role).map(|r| r.arn.clone()),
-        Principal::Admin => None,
+        Principal::Admin | Principal::Partner => None,
     };
     let rp = request_principal(&who.arn(), role_arn);
     let src = [PolicySource { id: "ResourcePolicy".into(), kind: "resource", arn: None, document: doc }];

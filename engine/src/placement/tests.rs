@@ -237,6 +237,7 @@ fn placement_rules_hold_for_random_sequences() {
     let types = ["t3.micro", "t3.large", "m5.large", "m5.4xlarge", "m5.24xlarge", "c5.large", "c5.9xlarge", "r5.large", "m4.large"];
     let azs = ["us-east-1a", "us-east-1b"];
     let mut seen: BTreeMap<&'static str, usize> = BTreeMap::new();
+    let mut failures = 0;
     for seed in 0..40u64 {
         let mut w = World::new(seed);
         let mut rng = crate::rng::Rng::new(seed ^ 0x5eed);
@@ -247,7 +248,7 @@ fn placement_rules_hold_for_random_sequences() {
         let groups = ["s", "p3", "p7", "c"];
         for _step in 0..60 {
             let ids: Vec<String> = w.compute.iter().map(|i| i.id.clone()).collect();
-            match rng.below(6) {
+            match rng.below(8) {
                 0..=2 => {
                     let g = groups[rng.below(4) as usize];
                     let mut r = req(types[rng.below(types.len() as u64) as usize], 1 + rng.below(4) as i64, g, azs[rng.below(2) as usize]);
@@ -270,6 +271,23 @@ fn placement_rules_hold_for_random_sequences() {
                 5 if !ids.is_empty() => {
                     let _ = w.terminate_instances(&[ids[rng.below(ids.len() as u64) as usize].clone()]);
                 }
+                // Hardware failures (faults.rs): a rack of an instance, by power or network, or
+                // its host; recoveries must keep the rules.
+                6 if !ids.is_empty() => {
+                    let id = &ids[rng.below(ids.len() as u64) as usize];
+                    if let Some(h) = w.compute.get(id).and_then(|i| i.host) {
+                        let (target, cause) = match rng.below(3) {
+                            0 => (crate::faults::Target::Rack(w.hardware.hosts[h].rack), crate::faults::Cause::Power),
+                            1 => (crate::faults::Target::Rack(w.hardware.hosts[h].rack), crate::faults::Cause::Network),
+                            _ => (crate::faults::Target::Host(h), crate::faults::Cause::Host),
+                        };
+                        crate::faults::fail(&mut w, target, cause);
+                        failures += 1;
+                    }
+                }
+                7 => {
+                    crate::faults::repair(&mut w, None);
+                }
                 _ => {}
             }
             w.advance(rng.between(0, 2 * MINUTE));
@@ -278,10 +296,12 @@ fn placement_rules_hold_for_random_sequences() {
             }
         }
     }
-    // The sequences did put instances into every kind of group.
+    // The sequences did put instances into every kind of group, and broke hardware under them.
     for g in ["spread", "partition", "cluster"] {
         assert!(seen.get(g).copied().unwrap_or(0) > 100, "{seen:?}");
     }
+    assert!(failures > 100, "{failures} failures");
+    assert!(seen.get("recovered").copied().unwrap_or(0) > 20, "{seen:?}");
 }
 
 fn check_invariants(w: &World, seed: u64) -> BTreeMap<&'static str, usize> {
@@ -293,6 +313,9 @@ fn check_invariants(w: &World, seed: u64) -> BTreeMap<&'static str, usize> {
         let (Some(g), Some(h)) = (i.placement.group_name.as_deref(), i.host) else { continue };
         let rack = w.hardware.hosts[h].rack;
         *seen.entry(match g { "s" => "spread", "c" => "cluster", _ => "partition" }).or_default() += 1;
+        if i.faults.recoveries > 0 {
+            *seen.entry("recovered").or_default() += 1;
+        }
         match g {
             "s" => spread.entry(i.az()).or_default().push(rack),
             "c" => {

@@ -89,8 +89,14 @@ pub fn delete(world: &mut World, input: &Value) -> R {
 
 pub fn modify_instance_placement(world: &mut World, input: &Value) -> R {
     let id = required(input, "InstanceId")?;
-    if input.get("Tenancy").is_some() || input.get("HostId").is_some() || input.get("Affinity").is_some() || input.get("HostResourceGroupArn").is_some() {
-        return Err(ApiError::new("NotSimulated", "modify-instance-placement with --tenancy, --host-id, --affinity or --host-resource-group-arn is not simulated yet (Dedicated Hosts are not simulated)."));
+    if input.get("HostResourceGroupArn").is_some() {
+        return Err(ApiError::new("NotSimulated", "modify-instance-placement with --host-resource-group-arn is not simulated (host resource groups are not)."));
+    }
+    // Tenancy, host and affinity (dedicated.rs), before any group change.
+    let (tenancy, host, affinity) = (str_of(input, "Tenancy"), str_of(input, "HostId"), str_of(input, "Affinity"));
+    let dedicated_part = tenancy.is_some() || host.is_some() || affinity.is_some();
+    if dedicated_part {
+        world.modify_instance_tenancy(&id, tenancy.as_deref(), host.as_deref(), affinity.as_deref())?;
     }
     let group = match (str_of(input, "GroupName"), str_of(input, "GroupId")) {
         (Some(_), Some(_)) => return Err(ApiError::new("InvalidParameterCombination", "Specify either groupName or groupId, not both.")),
@@ -107,7 +113,10 @@ pub fn modify_instance_placement(world: &mut World, input: &Value) -> R {
         None => None,
     };
     if group.is_none() && partition.is_none() {
-        return Err(ApiError::new("MissingParameter", "The request must contain the parameter groupName, groupId or partitionNumber"));
+        if dedicated_part {
+            return Ok(json!({ "Return": true }));
+        }
+        return Err(ApiError::new("MissingParameter", "The request must contain the parameter groupName, groupId, partitionNumber, tenancy, hostId or affinity"));
     }
     world.modify_instance_placement(&id, group.as_deref(), partition)?;
     Ok(json!({ "Return": true }))

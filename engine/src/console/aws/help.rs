@@ -46,7 +46,7 @@ GLOBAL OPTIONS\n\
   --output json|text|table|yaml   output format (default json, or $AWS_DEFAULT_OUTPUT)\n\
   --query <JMESPath>              filter the output\n\
   --region <region>               only us-east-1 is simulated\n\
-  --profile <name>                only the 'default' profile exists\n\
+  --profile <name>                a profile of ~/.aws/credentials (partner: see lab account)\n\
   --no-cli-pager, --no-paginate, --debug, --endpoint-url   accepted and ignored\n\
   --version                       print the CLI version\n",
     );

@@ -71,6 +71,14 @@ struct WorldBackend<'a> {
 
 impl Backend for WorldBackend<'_> {
     fn call(&mut self, creds: &crate::sts::Credentials, service: &str, operation: &str, input: &Value) -> Result<Value, ApiError> {
+        // An instance whose network is down (faults.rs) reaches no endpoint: the connection
+        // attempt times out.
+        if let Some(id) = &self.instance
+            && !crate::faults::network_up(self.world, id)
+        {
+            self.world.advance(crate::faults::timing::OUTBOUND_TIMEOUT);
+            return Err(ApiError::new(CONNECT_TIMEOUT, ""));
+        }
         crate::api::call_signed(self.world, creds, service, operation, input)
     }
     fn is_simulated(&self, service: &str, operation: &str) -> bool {
@@ -646,6 +654,10 @@ fn check_region(service: &str, region: &str) -> Result<(), Failure> {
     Err(Failure::general(format!("Could not connect to the endpoint URL: \"https://{service}.{region}.amazonaws.com/\"")))
 }
 
+/// The backend's answer when the request never reached an endpoint (botocore's
+/// ConnectTimeoutError), not an AWS error code.
+const CONNECT_TIMEOUT: &str = "ec2lab.ConnectTimeout";
+
 /// Validate, check credentials and region, and call the API.
 fn invoke(backend: &mut dyn Backend, service: &str, op: &str, params: &Value, ctx: &AwsContext, st: &Settings) -> Result<Value, Failure> {
     let m = model::model();
@@ -662,6 +674,9 @@ fn invoke(backend: &mut dyn Backend, service: &str, op: &str, params: &Value, ct
     match backend.call(&creds, service, op, params) {
         Ok(v) => Ok(v),
         Err(e) if e.code == "NotSimulated" => Err(Failure::not_simulated(service, &model::kebab(op))),
+        // Something the simulation does not cover, in its own words (e.g. the partner account).
+        Err(e) if e.code == "ec2lab" => Err(Failure { code: 252, stderr: format!("ec2lab: {}\n", e.message) }),
+        Err(e) if e.code == CONNECT_TIMEOUT => Err(Failure::general(format!("Connect timeout on endpoint URL: \"https://{service}.{region}.amazonaws.com/\""))),
         Err(e) => Err(Failure::client(&e.code, op, &e.message)),
     }
 }

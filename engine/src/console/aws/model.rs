@@ -68,7 +68,7 @@ pub fn kebab(name: &str) -> String {
     out
 }
 
-pub const KNOWN_SERVICES: &[&str] = &["cloudformation", "cloudwatch", "ec2", "iam", "kms", "logs", "ssm", "sts"];
+pub const KNOWN_SERVICES: &[&str] = &["cloudformation", "cloudwatch", "ec2", "iam", "kms", "logs", "ram", "ssm", "sts"];
 
 impl Model {
     pub fn op_names(&self, service: &str) -> Option<&[String]> {

@@ -195,8 +195,8 @@ fn usage_errors() {
 #[test]
 fn honest_messages_and_exit_codes() {
     let mut b = echo();
-    let o = run(&mut b, &["aws", "ec2", "allocate-hosts", "--instance-type", "m5.large"]);
-    assert_eq!((o.code, err(&o)), (252, "ec2lab: 'aws ec2 allocate-hosts' is a real AWS CLI command, but ec2lab does not simulate it yet.\n".into()));
+    let o = run(&mut b, &["aws", "ec2", "create-vpc", "--cidr-block", "10.0.0.0/16"]);
+    assert_eq!((o.code, err(&o)), (252, "ec2lab: 'aws ec2 create-vpc' is a real AWS CLI command, but ec2lab does not simulate it yet.\n".into()));
     let o = run(&mut b, &["aws", "iam", "list-users"]);
     assert_eq!(o.code, 252);
     assert!(err(&o).contains("'aws iam list-users' is a real AWS CLI command"));
