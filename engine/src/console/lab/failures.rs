@@ -183,7 +183,7 @@ impl Fate {
             Fate::AzNoRoom => format!("No healthy hardware in {their} AZ has room for automatic recovery, so {retire}:"),
             Fate::Disabled => format!("Automatic recovery is disabled for {them}, so {retire}:"),
             Fate::Unsupported(t) => format!("{t} does not support automatic recovery, so {retire}:"),
-            Fate::DedicatedHost => format!("{these} {is} on Dedicated Hosts: the host's recovery setting decides what happens to {them}:"),
+            Fate::DedicatedHost => format!("{these} {is} on a Dedicated Host: its host recovery setting decides what happens to {them}:"),
             Fate::NotRunning => format!("{these} {} stopping or shutting down already: nothing more happens to {them}:", if one { "was" } else { "were" }),
         }
     }
