@@ -14,8 +14,44 @@ use crate::state::AppState;
 /// Bar colours: bootstrapped (orange) and baked (blue), readable on the chart's white card.
 const BOOTSTRAPPED: RGBColor = RGBColor(0xe0, 0x7b, 0x00);
 const BAKED: RGBColor = RGBColor(0x09, 0x72, 0xd3);
-const INK: RGBColor = RGBColor(0x16, 0x19, 0x1f);
-const GRID: RGBColor = RGBColor(0xdd, 0xe1, 0xe6);
+pub(crate) const INK: RGBColor = RGBColor(0x16, 0x19, 0x1f);
+pub(crate) const GRID: RGBColor = RGBColor(0xdd, 0xe1, 0xe6);
+
+/// The axes of a horizontal bar chart, shared by this chart and the Dedicated Hosts cost chart:
+/// x from 0 to `max` (labelled with `decimals` decimals and described by `x_desc`), one unit of y
+/// per row, no y labels (callers write their own row labels in the `label_width` margin).
+pub(crate) fn bar_axes<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, plotters::coord::Shift>,
+    max: f64,
+    rows: usize,
+    label_width: u32,
+    x_desc: &str,
+    decimals: usize,
+) -> Result<ChartContext<'a, DB, Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>>, String> {
+    let mut chart = ChartBuilder::on(area)
+        .margin_top(6)
+        .margin_left(4)
+        .margin_right(14)
+        .x_label_area_size(34)
+        .y_label_area_size(label_width)
+        .build_cartesian_2d(0f64..max, 0f64..rows as f64)
+        .map_err(|e| e.to_string())?;
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .y_labels(0)
+        .light_line_style(GRID)
+        .bold_line_style(GRID)
+        .axis_style(INK)
+        .label_style(("sans-serif", 11).into_font().color(&INK))
+        .axis_desc_style(("sans-serif", 11).into_font().color(&INK))
+        .x_desc(x_desc)
+        .x_labels(6)
+        .x_label_formatter(&|x| format!("{x:.decimals$}"))
+        .draw()
+        .map_err(|e| e.to_string())?;
+    Ok(chart)
+}
 
 const WIDTH: u32 = 360;
 const ROW: u32 = 22;
@@ -83,28 +119,7 @@ fn draw(canvas: web_sys::HtmlCanvasElement, bars: &[Bar]) -> Result<(), String> 
     let max = (longest * 1.1).max(10.0);
     // Row k (from the top) spans y in [n-1-k, n-k]; the first launch is drawn at the top.
     let row_y = |k: usize| (n - 1 - k) as f64;
-    let mut chart = ChartBuilder::on(&plot)
-        .margin_top(6)
-        .margin_left(4)
-        .margin_right(12)
-        .x_label_area_size(34)
-        .y_label_area_size(104)
-        .build_cartesian_2d(0f64..max, 0f64..n as f64)
-        .map_err(|e| e.to_string())?;
-    chart
-        .configure_mesh()
-        .disable_y_mesh()
-        .y_labels(0)
-        .light_line_style(GRID)
-        .bold_line_style(GRID)
-        .axis_style(INK)
-        .label_style(("sans-serif", 11).into_font().color(&INK))
-        .axis_desc_style(("sans-serif", 11).into_font().color(&INK))
-        .x_desc("seconds from launch to service")
-        .x_labels(6)
-        .x_label_formatter(&|x| format!("{x:.0}"))
-        .draw()
-        .map_err(|e| e.to_string())?;
+    let mut chart = bar_axes(&plot, max, n, 104, "seconds from launch to service", 0)?;
     for (baked, colour, _) in KINDS {
         let rects = bars
             .iter()

@@ -14,6 +14,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters_canvas::CanvasBackend;
 
+use crate::chart::INK;
 use crate::state::AppState;
 
 /// The command behind "Allocate a host" (an m5 host that mixes sizes and takes untargeted
@@ -122,8 +123,6 @@ pub fn cost_summary(h: &DedicatedHostView) -> String {
 const HOST: RGBColor = RGBColor(0x09, 0x72, 0xd3);
 const INSTANCES: RGBColor = RGBColor(0xe0, 0x7b, 0x00);
 const RESERVED: RGBColor = RGBColor(0x1d, 0x81, 0x02);
-const INK: RGBColor = RGBColor(0x16, 0x19, 0x1f);
-const GRID: RGBColor = RGBColor(0xdd, 0xe1, 0xe6);
 const WIDTH: u32 = 420;
 const ROW: u32 = 20;
 
@@ -151,28 +150,7 @@ fn draw(canvas: web_sys::HtmlCanvasElement, bars: &[CostBar]) -> Result<(), Stri
     let top = bars.iter().map(|b| b.dollars).fold(0.0, f64::max);
     let max = (top * 1.15).max(0.5);
     let row_y = |k: usize| (n - 1 - k) as f64;
-    let mut chart = ChartBuilder::on(&root)
-        .margin_top(6)
-        .margin_left(4)
-        .margin_right(14)
-        .x_label_area_size(32)
-        .y_label_area_size(150)
-        .build_cartesian_2d(0f64..max, 0f64..n as f64)
-        .map_err(|e| e.to_string())?;
-    chart
-        .configure_mesh()
-        .disable_y_mesh()
-        .y_labels(0)
-        .light_line_style(GRID)
-        .bold_line_style(GRID)
-        .axis_style(INK)
-        .label_style(("sans-serif", 11).into_font().color(&INK))
-        .axis_desc_style(("sans-serif", 11).into_font().color(&INK))
-        .x_desc("dollars per hour (approximate list prices)")
-        .x_labels(6)
-        .x_label_formatter(&|x| format!("{x:.1}"))
-        .draw()
-        .map_err(|e| e.to_string())?;
+    let mut chart = crate::chart::bar_axes(&root, max, n, 150, "dollars per hour (approximate list prices)", 1)?;
     chart
         .draw_series(bars.iter().enumerate().map(|(k, b)| Rectangle::new([(0.0, row_y(k) + 0.18), (b.dollars, row_y(k) + 0.82)], colour(b.kind).filled())))
         .map_err(|e| e.to_string())?;
