@@ -239,6 +239,17 @@ pub struct InstanceFaults {
 }
 
 impl InstanceFaults {
+    /// Forget an impairment and any recovery in progress (after a recovery, a stop or a
+    /// termination).
+    fn clear_impairment(&mut self) {
+        self.system_impaired_since = None;
+        self.instance_impaired_since = None;
+        self.os_down = false;
+        self.recovery_due = None;
+        self.recovery_attempts = 0;
+        self.offline_until = None;
+    }
+
     pub fn active_events(&self) -> impl Iterator<Item = &MaintenanceEvent> {
         self.events.iter().filter(|e| e.state == EventState::Active)
     }
@@ -750,14 +761,9 @@ pub fn recover_onto(world: &mut World, id: &str, host: usize) {
         i.sshd_ready_at = Some(now.plus(d));
         i.checks_ok_at = Some(now.plus(d + checks));
         i.generation += 1;
-        let f = &mut i.faults;
-        f.system_impaired_since = None;
-        f.instance_impaired_since = None;
-        f.os_down = false;
-        f.recovery_due = None;
-        f.recovery_attempts = 0;
-        f.recoveries += 1;
-        f.offline_until = Some(now.plus(d));
+        i.faults.clear_impairment();
+        i.faults.recoveries += 1;
+        i.faults.offline_until = Some(now.plus(d));
     }
     close_events(world, id, |e| matches!(e.code, EventCode::InstanceStop | EventCode::InstanceRetirement), EventState::Canceled);
     crate::guest::on_boot(world, id, now.plus(d));
@@ -939,13 +945,7 @@ pub(crate) fn on_terminated(world: &mut World, id: &str) {
 
 fn clear(world: &mut World, id: &str) {
     if let Some(i) = world.compute.get_mut(id) {
-        let f = &mut i.faults;
-        f.system_impaired_since = None;
-        f.instance_impaired_since = None;
-        f.os_down = false;
-        f.recovery_due = None;
-        f.recovery_attempts = 0;
-        f.offline_until = None;
+        i.faults.clear_impairment();
     }
 }
 
