@@ -71,11 +71,19 @@ pub fn chip_view(c: &InstanceChip) -> impl IntoView + use<> {
     }
 }
 
-/// The Name tag, or for unnamed instances the tail of the id (`i-…3f9c2`) so chips stay small.
+/// Longest label on a chip, in characters (the whole Name tag is in the tooltip).
+const LABEL_CHARS: usize = 16;
+
+/// The Name tag (cut at `LABEL_CHARS`), or for unnamed instances the tail of the id (`i-…3f9c2`)
+/// so chips stay small. Cut here rather than by CSS ellipsis: `overflow: hidden` on every chip
+/// cost a clip node each, which made repaints slow with thousands of chips.
 fn short_label(c: &InstanceChip) -> String {
     if c.label == c.id && c.id.len() > 8 {
-        let tail: String = c.id.chars().skip(c.id.chars().count() - 5).collect();
+        let tail: String = c.id.chars().skip(c.id.chars().count().saturating_sub(5)).collect();
         format!("…{tail}")
+    } else if c.label.chars().count() > LABEL_CHARS {
+        let head: String = c.label.chars().take(LABEL_CHARS - 1).collect();
+        format!("{head}…")
     } else {
         c.label.clone()
     }
@@ -110,6 +118,20 @@ fn closest_attr(ev: &web_sys::Event, attr: &str) -> Option<String> {
 /// Only ids made of safe characters go into the generated CSS rules.
 fn css_safe(id: &str) -> bool {
     !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_stay_short() {
+        let chip = |id: &str, label: &str| InstanceChip { id: id.into(), label: label.into(), ..Default::default() };
+        assert_eq!(short_label(&chip("i-0123456789abcdef0", "i-0123456789abcdef0")), "…cdef0");
+        assert_eq!(short_label(&chip("i-1", "web")), "web");
+        assert_eq!(short_label(&chip("i-1", "a-very-long-name-for-a-chip")), "a-very-long-nam…");
+        assert_eq!(short_label(&chip("i-1", "ééééééééééééééééééé")).chars().count(), LABEL_CHARS);
+    }
 }
 
 #[component]

@@ -7,13 +7,15 @@
 //!   as columns filled from the bottom with other accounts' load (grey), this account's
 //!   instances (one colour per placement group, the rest dark), Dedicated Instances and Dedicated
 //!   Hosts outlined in purple, failed racks and hosts in red. All of it is a dozen `<path>`s per
-//!   AZ whose `d` is rebuilt (a string) when that AZ changes, plus one static transparent `<rect>`
-//!   per rack that is only a click target (never re-rendered: the rack layout is fixed).
+//!   AZ whose `d` is rebuilt (a string, one memo per path) when that AZ changes, in the task
+//!   after the frame that shows the cards, plus one static transparent `<rect>` per rack that is
+//!   only a click target (never re-rendered: the rack layout is fixed).
 //! * **Rack cards** (DOM, reactive): only the racks that matter to this account (its
 //!   instances, a Dedicated Host or Dedicated Instances host, a failed rack or host), or every
-//!   rack when "All racks" is ticked. A card has a memo of its own rack, so a change elsewhere in
-//!   the AZ re-renders nothing in it; hosts are keyed by (id, hash of content) and chips are
-//!   static DOM (clicks are delegated to the pane, see datacenter.rs).
+//!   rack when "All racks" is ticked. A card has a memo of its own rack (the AZ's `Arc` and an
+//!   index, compared in place), so a change elsewhere in the AZ re-renders nothing in it; hosts
+//!   are keyed by (id, hash of content) and chips are static DOM (clicks are delegated to the
+//!   pane, see datacenter.rs).
 //! * **Fault bar and blast radius** (DOM): every button types its `lab fail …`/`lab repair …`
 //!   command through `AppState::run_command`, like a typed line. The blast radius is
 //!   `engine::view::blast_radius` (per placement group: members, on failed hardware, impaired,
@@ -311,12 +313,12 @@ impl RackUi {
 // The rack map (SVG paths)
 // ---------------------------------------------------------------------------------------------
 
-const LABEL_W: f64 = 28.0;
-const RACK_W: f64 = 30.0;
+const LABEL_W: f64 = 30.0;
+const RACK_W: f64 = 31.0;
 const RACK_H: f64 = 15.0;
 const GAP_X: f64 = 4.0;
 const GAP_Y: f64 = 4.0;
-const PAD: f64 = 2.5;
+const PAD: f64 = 3.0;
 const INSET: f64 = 2.0;
 
 /// Where each rack of the AZ is drawn: rows are families (in layout order), columns the racks of
@@ -359,8 +361,37 @@ fn host_rect(x: f64, y: f64, k: usize, n: usize) -> (f64, f64, f64, f64) {
     (x + INSET + k as f64 * (w + 1.0), y + INSET, w, RACK_H - 2.0 * INSET)
 }
 
+/// A coordinate with one decimal, written through integer formatting: Rust's exact float
+/// formatting (`{:.1}`) was the slowest part of rebuilding a map (thousands of numbers).
+fn num(d: &mut String, v: f64) {
+    let t = (v * 10.0).round() as i64;
+    if t < 0 {
+        d.push('-');
+    }
+    let t = t.unsigned_abs();
+    let _ = write!(d, "{}", t / 10);
+    if !t.is_multiple_of(10) {
+        let _ = write!(d, ".{}", t % 10);
+    }
+}
+
+/// Path commands with numbers: `cmd(d, "M", &[x, y])` → `M12.5 3`.
+fn cmd(d: &mut String, c: &str, args: &[f64]) {
+    d.push_str(c);
+    for (i, &a) in args.iter().enumerate() {
+        if i > 0 {
+            d.push(' ');
+        }
+        num(d, a);
+    }
+}
+
 fn rect(d: &mut String, x: f64, y: f64, w: f64, h: f64) {
-    let _ = write!(d, "M{x:.1} {y:.1}h{w:.1}v{h:.1}h{:.1}Z", -w);
+    cmd(d, "M", &[x, y]);
+    cmd(d, "h", &[w]);
+    cmd(d, "v", &[h]);
+    cmd(d, "h", &[-w]);
+    d.push('Z');
 }
 
 /// The paths of one AZ's map.
@@ -401,7 +432,8 @@ fn map_paths(az: &AzView, colours: &BTreeMap<String, usize>) -> MapPaths {
         rect(&mut p.racks, x, y, RACK_W, RACK_H);
         if !r.power_ok || !r.network_ok {
             rect(&mut p.down_bg, x, y, RACK_W, RACK_H);
-            let _ = write!(p.strike, "M{x:.1} {:.1}L{:.1} {y:.1}", y + RACK_H, x + RACK_W);
+            cmd(&mut p.strike, "M", &[x, y + RACK_H]);
+            cmd(&mut p.strike, "L", &[x + RACK_W, y]);
             rect(if r.power_ok { &mut p.network } else { &mut p.power }, x, y, RACK_W, RACK_H);
         }
         let n = r.hosts.len();
@@ -443,7 +475,10 @@ fn map_paths(az: &AzView, colours: &BTreeMap<String, usize>) -> MapPaths {
                 _ => {}
             }
             if !h.healthy {
-                let _ = write!(p.host_failed, "M{hx:.1} {hy:.1}l{hw:.1} {hh:.1}m0 {:.1}l{:.1} {hh:.1}", -hh, -hw);
+                cmd(&mut p.host_failed, "M", &[hx, hy]);
+                cmd(&mut p.host_failed, "l", &[hw, hh]);
+                cmd(&mut p.host_failed, "m", &[0.0, -hh]);
+                cmd(&mut p.host_failed, "l", &[-hw, hh]);
             }
         }
     }
@@ -479,8 +514,36 @@ fn selection_path(az: &AzView, target: &Option<Target>) -> String {
     d
 }
 
+/// Run `f` in the task after the next frame (requestAnimationFrame, then a 0 ms timeout), so
+/// the frame showing what just changed is not held up by it.
+fn after_next_frame(f: impl FnOnce() + 'static) {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen::prelude::Closure;
+    let Some(w) = web_sys::window() else { return };
+    let cb = Closure::once_into_js(move || gloo_timers::callback::Timeout::new(0, f).forget());
+    let _ = w.request_animation_frame(cb.unchecked_ref());
+}
+
 #[component]
 fn RackMap(az: Memo<Option<Arc<AzView>>>, ui: RackUi) -> impl IntoView {
+    // The map follows its AZ one frame later: the cards and chips (what the learner just changed)
+    // are drawn first, the overview of 352 hosts right after that frame, coalesced.
+    let shown = RwSignal::new(az.get_untracked());
+    let pending = StoredValue::new(false);
+    Effect::new(move |_| {
+        az.track();
+        if pending.try_get_value().unwrap_or(true) {
+            return;
+        }
+        pending.set_value(true);
+        after_next_frame(move || {
+            pending.try_update_value(|p| *p = false);
+            if let Some(a) = az.try_get_untracked() {
+                shown.try_set(a);
+            }
+        });
+    });
+    let az = shown;
     // The layout: fixed for the AZ, so the labels and click targets are made once.
     let shape = Memo::new(move |_| {
         az.with(|a| {
@@ -687,9 +750,15 @@ fn rack_tags(r: &RackView) -> Vec<(String, Option<u32>)> {
 #[component]
 fn RackCard(az: Memo<Option<Arc<AzView>>>, id: String, family: String) -> impl IntoView {
     let rid = id.clone();
-    let rack = Memo::new(move |_| az.with(|a| a.as_ref().and_then(|a| a.racks.iter().find(|r| r.id == rid).cloned())));
-    let power_ok = move || rack.with(|r| r.as_ref().is_none_or(|r| r.power_ok));
-    let network_ok = move || rack.with(|r| r.as_ref().is_none_or(|r| r.network_ok));
+    // The AZ's `Arc` and the rack's index in it: nothing is cloned, and the memo only fires when
+    // this rack's contents changed (compared in place in the old and new AZ views).
+    let slot = Memo::new_with_compare(
+        move |_| az.with(|a| a.as_ref().and_then(|a| a.racks.iter().position(|r| r.id == rid).map(|i| (a.clone(), i)))),
+        |old: Option<&Option<RackSlot>>, new: Option<&Option<RackSlot>>| slot_rack(old) != slot_rack(new),
+    );
+    let with_rack = move |f: &dyn Fn(&RackView) -> bool| slot.with(|s| s.as_ref().and_then(|(a, i)| a.racks.get(*i)).is_none_or(f));
+    let power_ok = move || with_rack(&|r| r.power_ok);
+    let network_ok = move || with_rack(&|r| r.network_ok);
     let status = move || match (power_ok(), network_ok()) {
         (true, true) => String::new(),
         (false, true) => "POWER DOWN".to_string(),
@@ -697,9 +766,14 @@ fn RackCard(az: Memo<Option<Arc<AzView>>>, id: String, family: String) -> impl I
         (false, false) => "POWER + NETWORK DOWN".to_string(),
     };
     let hosts = move || {
-        rack.with(|r| r.as_ref().map(|r| r.hosts.iter().map(|h| (host_key(h), h.clone())).collect::<Vec<_>>()).unwrap_or_default())
+        slot.with(|s| {
+            s.as_ref()
+                .and_then(|(a, i)| a.racks.get(*i))
+                .map(|r| r.hosts.iter().map(|h| (host_key(h), h.clone())).collect::<Vec<_>>())
+                .unwrap_or_default()
+        })
     };
-    let tags = move || rack.with(|r| r.as_ref().map(rack_tags).unwrap_or_default());
+    let tags = move || slot.with(|s| s.as_ref().and_then(|(a, i)| a.racks.get(*i)).map(rack_tags).unwrap_or_default());
     let title = format!("Rack {id}: a failure domain with its own power and network (click: choose for the fault buttons)");
     view! {
         <div
@@ -733,6 +807,13 @@ fn RackCard(az: Memo<Option<Arc<AzView>>>, id: String, family: String) -> impl I
             <For each=hosts key=|(k, _)| k.clone() children=|(_, h)| host_view(h) />
         </div>
     }
+}
+
+/// Where a rack card finds its rack: the AZ view and the rack's index in it.
+type RackSlot = (Arc<AzView>, usize);
+
+fn slot_rack(s: Option<&Option<RackSlot>>) -> Option<&RackView> {
+    s.and_then(|s| s.as_ref()).and_then(|(a, i)| a.racks.get(*i))
 }
 
 /// A rack worth a card: this account uses it (instances, dedicated hardware) or it has failed
@@ -1164,6 +1245,18 @@ mod tests {
         assert_eq!(describe_change(&after, &[]), "repaired: us-east-1a-r01: power down; x: host down");
         let down = vec![Arc::new(AzView { name: "us-east-1b".into(), zone_id: "z".into(), racks: vec![rack("us-east-1b-r01", false)] })];
         assert_eq!(failed_hardware(&down), ["us-east-1b (AZ): power down"]);
+    }
+
+    #[test]
+    fn path_numbers() {
+        let mut d = String::new();
+        rect(&mut d, 28.0, 2.5, 5.75, 11.0);
+        assert_eq!(d, "M28 2.5h5.8v11h-5.8Z");
+        // Host columns fall on whole units: fewer digits to write.
+        assert_eq!(host_rect(0.0, 0.0, 1, 4), (INSET + 7.0, INSET, 6.0, RACK_H - 2.0 * INSET));
+        let mut d = String::new();
+        cmd(&mut d, "m", &[0.0, -0.04, -0.05, -12.34]);
+        assert_eq!(d, "m0 0 -0.1 -12.3");
     }
 
     #[test]

@@ -101,8 +101,10 @@ async function main() {
   await waitFor(async () => `rack ${rackId} data-power=down (is ${await rack.getAttribute('data-power')}; console: ${(await consoleText(page)).slice(-300)})`, async () => (await rack.getAttribute('data-power')) === 'down', { timeoutMs: 10000 });
   const status = await rack.locator('[data-testid=rack-status]').innerText();
   if (!/POWER DOWN/.test(status)) throw new Error(`rack status: "${status}"`);
-  const mapPower = await page.locator(`${DC} .rack-map .m-power`).evaluateAll((els) => els.map((e) => e.getAttribute('d') ?? '').join(''));
-  if (!mapPower.includes('M')) throw new Error('the rack map draws no failed rack');
+  await waitFor('the rack map to draw the failed rack', async () => {
+    const d = await page.locator(`${DC} .rack-map .m-power`).evaluateAll((els) => els.map((e) => e.getAttribute('d') ?? '').join(''));
+    return d.includes('M');
+  }, { timeoutMs: 5000 });
 
   step('the blast radius panel: the whole cluster is hit, before none');
   await runCommand(page, 'lab advance 2m');
