@@ -152,12 +152,12 @@ fn secs_text(s: f64) -> String {
 }
 
 /// The chart section: a canvas when at least one instance has reached service, a sentence
-/// otherwise. Reads `engine::view::boot_timelines` whenever the views were refreshed.
+/// otherwise. Reads `engine::view::served_timelines` whenever the views were refreshed.
 #[component]
 pub fn BakeChart(state: AppState) -> impl IntoView {
     let data = Memo::new(move |_| {
         state.tick.track();
-        state.with_lab(|lab| bars(&engine::view::boot_timelines(lab.world()))).unwrap_or_default()
+        state.with_lab(|lab| bars(&engine::view::served_timelines(lab.world()))).unwrap_or_default()
     });
     let canvas = NodeRef::<leptos::html::Canvas>::new();
     Effect::new(move |_| {

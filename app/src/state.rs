@@ -48,6 +48,9 @@ pub struct AppState {
     lab: StoredValue<Lab, LocalStorage>,
     /// Last generation the views were computed for.
     last_gen: StoredValue<Option<u64>>,
+    /// `engine::view::az_fingerprints` at the last refresh: only AZs whose digest changed are
+    /// rebuilt.
+    az_prints: StoredValue<Vec<u64>>,
     next_entry: StoredValue<u64>,
     pub history: StoredValue<Vec<String>>,
     /// Milliseconds spent by the last command in `Lab::run` and in recomputing the views.
@@ -83,6 +86,7 @@ impl AppState {
         let state = AppState {
             lab: StoredValue::new_local(lab),
             last_gen: StoredValue::new(None),
+            az_prints: StoredValue::new(Vec::new()),
             next_entry: StoredValue::new(0),
             history: StoredValue::new(Vec::new()),
             last_timing: StoredValue::new((0.0, 0.0)),
@@ -218,37 +222,49 @@ impl AppState {
                 return (generation, clock, None);
             }
             let world = lab.world();
-            let dc = engine::view::datacenter(world);
+            // Rebuild only the AZs whose digest changed (all of them when forced).
+            let prints = engine::view::az_fingerprints(world);
+            let old_prints = if force { Vec::new() } else { self.az_prints.try_get_value().unwrap_or_default() };
+            let azs: Vec<Option<AzView>> = prints
+                .iter()
+                .enumerate()
+                .map(|(a, p)| if old_prints.get(a) == Some(p) { None } else { engine::view::az_view(world, a) })
+                .collect();
             let unplaced = engine::view::unplaced(world);
             let connected = match lab.place() {
                 engine::console::Place::Instance(id) => Some(id.clone()),
                 engine::console::Place::Workstation => None,
             };
-            (generation, clock, Some((dc, unplaced, lab.prompt(), connected)))
+            (generation, clock, Some((prints, azs, unplaced, lab.prompt(), connected)))
         });
         let Some((generation, clock, views)) = snapshot else { return };
         if self.clock.get_untracked() != clock {
             self.clock.set(clock);
         }
-        let Some((dc, unplaced, prompt, connected)) = views else { return };
+        let Some((prints, fresh, unplaced, prompt, connected)) = views else { return };
         self.last_gen.set_value(Some(generation));
+        self.az_prints.set_value(prints);
 
-        if self.region.get_untracked() != dc.region {
-            self.region.set(dc.region);
+        if self.region.get_untracked() != engine::catalog::REGION {
+            self.region.set(engine::catalog::REGION.to_string());
         }
-        let changed = self.azs.with_untracked(|old| {
-            old.len() != dc.azs.len() || old.iter().zip(&dc.azs).any(|(o, n)| **o != *n)
-        });
+        // An AZ with no fresh view keeps its Arc, so its pane does no work.
+        let old = self.azs.get_untracked();
+        let mut changed = old.len() != fresh.len();
+        let new: Vec<Arc<AzView>> = fresh
+            .into_iter()
+            .enumerate()
+            .filter_map(|(a, az)| match (az, old.get(a)) {
+                (None, Some(o)) => Some(o.clone()),
+                (Some(az), Some(o)) if **o == az => Some(o.clone()),
+                (Some(az), _) => {
+                    changed = true;
+                    Some(Arc::new(az))
+                }
+                (None, None) => None,
+            })
+            .collect();
         if changed {
-            let old = self.azs.get_untracked();
-            let new: Vec<Arc<AzView>> = dc
-                .azs
-                .into_iter()
-                .map(|az| match old.iter().find(|o| o.name == az.name) {
-                    Some(o) if **o == az => o.clone(),
-                    _ => Arc::new(az),
-                })
-                .collect();
             self.azs.set(new);
         }
         if self.unplaced.with_untracked(|u| *u != unplaced) {

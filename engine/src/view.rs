@@ -111,11 +111,15 @@ pub struct InstanceDetail {
 /// The region's AZs, racks, hosts and the instances on them. Stopped instances are not on a host
 /// and are listed by [`unplaced`].
 pub fn datacenter(world: &World) -> Datacenter {
-    let mut azs: Vec<AzView> = catalog::azs()
-        .iter()
-        .map(|a| AzView { name: a.name.to_string(), zone_id: a.zone_id.to_string(), racks: Vec::new() })
-        .collect();
-    for rack in &world.hardware.racks {
+    let azs = (0..catalog::azs().len()).filter_map(|a| az_view(world, a)).collect();
+    Datacenter { region: catalog::REGION.to_string(), azs }
+}
+
+/// One AZ of [`datacenter`] (`None` for an index out of range).
+pub fn az_view(world: &World, az: usize) -> Option<AzView> {
+    let a = catalog::azs().get(az)?;
+    let mut view = AzView { name: a.name.to_string(), zone_id: a.zone_id.to_string(), racks: Vec::new() };
+    for rack in world.hardware.racks.iter().filter(|r| r.az == az) {
         let hosts = rack
             .hosts
             .iter()
@@ -141,11 +145,37 @@ pub fn datacenter(world: &World) -> Datacenter {
                 instances: h.instances.iter().filter_map(|id| world.compute.get(id)).map(|i| chip_in(world, i)).collect(),
             })
             .collect();
-        if let Some(az) = azs.get_mut(rack.az) {
-            az.racks.push(RackView { id: rack.id.clone(), family: rack.family.clone(), power_ok: rack.power_ok, network_ok: rack.network_ok, hosts });
+        view.racks.push(RackView { id: rack.id.clone(), family: rack.family.clone(), power_ok: rack.power_ok, network_ok: rack.network_ok, hosts });
+    }
+    Some(view)
+}
+
+/// A digest per AZ of everything [`az_view`] reads, computed without building the view (no
+/// allocation), so a UI can rebuild only the AZs whose digest changed. Invariant: equal digests
+/// mean equal views (a test checks it along random histories); a field added to the view must
+/// be added here.
+pub fn az_fingerprints(world: &World) -> Vec<u64> {
+    use std::hash::{Hash, Hasher};
+    let mut out: Vec<crate::world::Fnv> = (0..catalog::azs().len()).map(|_| crate::world::Fnv::new()).collect();
+    for rack in &world.hardware.racks {
+        let Some(h) = out.get_mut(rack.az) else { continue };
+        (rack.power_ok, rack.network_ok).hash(h);
+        for host in rack.hosts.iter().filter_map(|&i| world.hardware.hosts.get(i)) {
+            (host.used_units, &host.tenancy, host.neighbours, host.neighbour_units, host.healthy, host.instances.len()).hash(h);
+            for i in host.instances.iter().filter_map(|id| world.compute.get(id)) {
+                i.id.hash(h);
+                i.name_tag().hash(h);
+                i.instance_type.hash(h);
+                i.state.name().hash(h);
+                i.placement.group_name.hash(h);
+                i.placement.group_name.as_deref().and_then(|g| world.placement.get(g)).map(|g| g.strategy.name()).hash(h);
+                i.placement.partition_number.hash(h);
+                i.placement.tenancy.hash(h);
+                world.status_checks(i).0.hash(h);
+            }
         }
     }
-    Datacenter { region: catalog::REGION.to_string(), azs }
+    out.into_iter().map(|h| h.finish()).collect()
 }
 
 fn chip_in(world: &World, i: &Instance) -> InstanceChip {
@@ -266,9 +296,22 @@ pub fn boot_timeline(world: &World, id: &str) -> Option<BootTimeline> {
     world.compute.get(id).map(|i| boot_timeline_of(world, i))
 }
 
-/// Every visible instance's boot timeline, in launch order (the bake-or-bootstrap chart).
+/// Every visible instance's boot timeline, in launch order.
 pub fn boot_timelines(world: &World) -> Vec<BootTimeline> {
     world.compute.iter().map(|i| boot_timeline_of(world, i)).collect()
+}
+
+/// The timelines of the instances that have reached service (the bake-or-bootstrap chart), in
+/// launch order: the others are skipped before any timeline is built.
+pub fn served_timelines(world: &World) -> Vec<BootTimeline> {
+    let now = world.now();
+    world
+        .compute
+        .iter()
+        .filter(|i| i.guest.timeline.service_at.is_some_and(|t| t <= now))
+        .map(|i| boot_timeline_of(world, i))
+        .filter(|t| t.to_service.is_some())
+        .collect()
 }
 
 #[cfg(test)]
@@ -276,6 +319,49 @@ mod tests {
     use super::*;
     use crate::clock::{MINUTE, SECOND};
     use crate::compute::RunRequest;
+
+    /// `az_fingerprints`: along a history that touches every field of the view, a view that
+    /// changed always comes with a changed digest.
+    #[test]
+    fn az_fingerprints_change_whenever_the_view_does() {
+        let mut lab = crate::Lab::new(5);
+        let ami = "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
+        let steps = [
+            format!("aws ec2 run-instances --image-id {ami} --instance-type t3.micro --count 3 --placement AvailabilityZone=us-east-1a"),
+            "lab advance 1m".to_string(),
+            "aws ec2 create-placement-group --group-name kafka --strategy partition --partition-count 2".to_string(),
+            format!("aws ec2 run-instances --image-id {ami} --instance-type m5.large --count 2 --placement GroupName=kafka,AvailabilityZone=us-east-1b"),
+            "lab advance 3m".to_string(),
+            "aws ec2 create-tags --resources $(aws ec2 describe-instances --query 'Reservations[0].Instances[0].InstanceId' --output text) --tags Key=Name,Value=web".to_string(),
+            "lab fail rack $(lab where --rack $(aws ec2 describe-instances --filters Name=placement-group-name,Values=kafka --query 'Reservations[0].Instances[0].InstanceId' --output text))".to_string(),
+            "lab advance 1m".to_string(),
+            "lab advance 5m".to_string(),
+            format!("aws ec2 run-instances --image-id {ami} --instance-type m5.large --placement Tenancy=dedicated,AvailabilityZone=us-east-1c"),
+            "aws ec2 allocate-hosts --instance-family m5 --availability-zone us-east-1c".to_string(),
+            "aws ec2 stop-instances --instance-ids $(aws ec2 describe-instances --filters Name=availability-zone,Values=us-east-1a --query 'Reservations[].Instances[].InstanceId' --output text)".to_string(),
+            "lab advance 2m".to_string(),
+            "lab repair all".to_string(),
+            "lab advance 1m".to_string(),
+        ];
+        let mut prints = az_fingerprints(lab.world());
+        let mut views: Vec<AzView> = (0..prints.len()).filter_map(|a| az_view(lab.world(), a)).collect();
+        let mut changes = 0;
+        for step in &steps {
+            lab.run(step);
+            let now_prints = az_fingerprints(lab.world());
+            for (a, old) in views.iter_mut().enumerate() {
+                let new = az_view(lab.world(), a).unwrap();
+                if new != *old {
+                    changes += 1;
+                    assert_ne!(now_prints[a], prints[a], "AZ {a} changed after `{step}` but its digest did not");
+                }
+                *old = new;
+            }
+            prints = now_prints;
+        }
+        assert!(changes >= 10, "the history changed the views only {changes} times");
+        assert_eq!(datacenter(lab.world()).azs, views);
+    }
 
     #[test]
     fn boot_timeline_shows_only_what_happened() {
