@@ -10,7 +10,7 @@
 // the partner account through RAM, the card says so. "Release" types release-hosts, which fails
 // while instances run; once they are terminated, "Release" releases the host. Fails on any
 // console or page error. Screenshots: tests/e2e/out/hosts-*.png.
-import { openApp, runCommand, screenshot, suite, text, consoleText } from './lib.mjs';
+import { runCommand, screenshot, suite, text, consoleText } from './lib.mjs';
 
 const AMI = 'resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64';
 
@@ -19,11 +19,8 @@ const S = suite('hosts');
 const { step, waitFor } = S;
 
 async function main() {
-  step('serve dist/ and launch Chromium');
-  app = S.app = await openApp();
-  const { page, url } = app;
-  await page.goto(`${url}/sandbox?seed=7`, { waitUntil: 'load' });
-  await waitFor('the console input', () => page.locator('[data-testid=console-input]').first().isVisible());
+  app = await S.openSandbox(7);
+  const { page } = app;
 
   step('open the Dedicated Hosts view: none yet');
   await waitFor('the open-hosts button', () => page.locator('[data-testid=open-hosts]').isVisible());

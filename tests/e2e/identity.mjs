@@ -12,7 +12,7 @@
 // "who may read it" names the role as allowed. The instance pane shows the role and its
 // credentials counting down on the virtual clock. The datacenter's chips stay clickable with the
 // views closed. Fails on any console error or page error. Screenshots: tests/e2e/out/identity-*.png.
-import { openApp, runCommand, screenshot, suite, text, consoleText } from './lib.mjs';
+import { runCommand, screenshot, suite, text, consoleText } from './lib.mjs';
 
 const CHIPS = '[data-testid=datacenter] [data-testid=instance-chip]';
 const TRUST = `printf '%s' '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}' > trust.json`;
@@ -41,11 +41,8 @@ function secondsLeft(s) {
 }
 
 async function main() {
-  step('serve dist/ and launch Chromium');
-  app = S.app = await openApp();
-  const { page, url } = app;
-  await page.goto(`${url}/sandbox?seed=7`, { waitUntil: 'load' });
-  await waitFor('the console input', () => page.locator('[data-testid=console-input]').first().isVisible());
+  app = await S.openSandbox(7);
+  const { page } = app;
 
   step('the IAM and Parameter Store buttons are there, closed');
   await waitFor('the open-iam button', () => page.locator('[data-testid=open-iam]').isVisible());

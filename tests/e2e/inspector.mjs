@@ -8,7 +8,7 @@
 // request log records both, the user-data tab shows the script with its warning, the cloud-init
 // tab shows the boot finished. Every request is typed through the console (the log shows it).
 // Fails on any console error or page error. Screenshot: tests/e2e/out/inspector.png.
-import { openApp, runCommand, screenshot, suite, text } from './lib.mjs';
+import { runCommand, screenshot, suite, text } from './lib.mjs';
 
 const CHIPS = '[data-testid=datacenter] [data-testid=instance-chip]';
 const SCRIPT = "printf '#!/bin/bash\\necho hello from user data > /tmp/hello.txt\\n' > boot.sh";
@@ -20,11 +20,8 @@ const S = suite('inspector');
 const { step, waitFor } = S;
 
 async function main() {
-  step('serve dist/ and launch Chromium');
-  app = S.app = await openApp();
-  const { page, url } = app;
-  await page.goto(`${url}/sandbox?seed=7`, { waitUntil: 'load' });
-  await waitFor('the console input', () => page.locator('[data-testid=console-input]').first().isVisible());
+  app = await S.openSandbox(7);
+  const { page } = app;
 
   step('launch an instance with user data and let it boot');
   await runCommand(page, SCRIPT);

@@ -123,7 +123,7 @@ export async function waitFor(what, fn, { timeoutMs = 30000, intervalMs = 100, e
 
 /**
  * The bookkeeping every browser suite shares. `const S = suite('name')`, then in `main`:
- * `app = S.app = await openApp()`, `S.step('what happens next')` (logs it, and fails at once if the
+ * `app = S.app = await openApp()` (or `app = await S.openSandbox(seed)`), `S.step('what happens next')` (logs it, and fails at once if the
  * browser reported an error), `S.waitFor(…)` (fails fast on browser errors), `S.pass()` at the end,
  * and `S.run(main)` to start. On failure it prints the step, the browser errors, saves
  * `out/<name>-failure.png` and exits 1.
@@ -140,6 +140,14 @@ export function suite(name) {
       if (S.app?.errors.length) throw new Error(`browser reported errors:\n  ${S.app.errors.join('\n  ')}`);
     },
     waitFor: (what, fn, opts = {}) => waitFor(what, fn, { ...opts, errors: S.app?.errors }),
+    /** Serve dist/, launch Chromium, open `/sandbox?seed=SEED` and wait for the console. */
+    async openSandbox(seed = 7) {
+      S.step('serve dist/ and launch Chromium');
+      S.app = await openApp();
+      await S.app.page.goto(`${S.app.url}/sandbox?seed=${seed}`, { waitUntil: 'load' });
+      await S.waitFor('the console input', () => S.app.page.locator('[data-testid=console-input]').first().isVisible());
+      return S.app;
+    },
     pass() {
       console.log(`[${name}] PASS (${seconds()}s)`);
     },
