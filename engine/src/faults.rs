@@ -362,8 +362,13 @@ pub fn find_rack(world: &World, id: &str) -> Option<usize> {
     world.hardware.racks.iter().position(|r| r.id == id)
 }
 
+/// A hardware host by its id (`us-east-1a-r03-h2`), or the hardware under one of the account's
+/// Dedicated Hosts by its `h-…` id (released hosts excluded).
 pub fn find_host(world: &World, id: &str) -> Option<usize> {
-    world.hardware.hosts.iter().position(|h| h.id == id)
+    world.hardware.hosts.iter().position(|h| h.id == id).or_else(|| {
+        let d = world.dedicated.get(id)?;
+        matches!(&world.hardware.hosts.get(d.hw)?.tenancy, crate::hardware::HostUse::DedicatedHost(h) if h == id).then_some(d.hw)
+    })
 }
 
 pub fn find_az(name: &str) -> Option<usize> {

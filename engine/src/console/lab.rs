@@ -22,7 +22,8 @@ lab: drive the simulation (these commands do not exist in AWS)
   lab fail az AZ-NAME [--power|--network]
                           break hardware (power is the default): instances there
                           fail their status checks, and automatic recovery or a
-                          scheduled stop follows
+                          scheduled stop follows (HOST-ID: us-east-1a-r03-h2, or
+                          one of your Dedicated Hosts' h- ids)
   lab fail --list         what is broken now, one line each
   lab repair rack RACK-ID | host HOST-ID | az AZ-NAME | all
                           mend it again

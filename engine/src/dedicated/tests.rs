@@ -318,6 +318,9 @@ fn host_recovery_replaces_a_failed_host() {
     w.hardware.hosts[hw].healthy = true;
     on_hardware_repair(&mut w, hw);
     assert_eq!(w.dedicated.get(&h).unwrap().state, HostState::Available);
+    // `lab fail host` also takes the Dedicated Host's own id.
+    assert_eq!(crate::faults::find_host(&w, &h), Some(hw));
+    assert_eq!(crate::faults::find_host(&w, "h-0123456789abcdef0"), None);
     // The same through the lab's failure model: fail the host, repair it.
     crate::faults::fail(&mut w, crate::faults::Target::Host(hw), crate::faults::Cause::Host);
     assert_eq!(w.dedicated.get(&h).unwrap().state, HostState::UnderAssessment);

@@ -32,7 +32,7 @@ fn target(m: &Machine, kind: &str, id: &str, verb: &str) -> Result<Target, CmdOu
     found.ok_or_else(|| {
         let example = match kind {
             "rack" => "racks are named like us-east-1a-r03",
-            "host" => "hosts are named like us-east-1a-r03-h2",
+            "host" => "hosts are named like us-east-1a-r03-h2, or give one of your Dedicated Hosts' h- ids",
             _ => "Availability Zones are us-east-1a to us-east-1f",
         };
         CmdOut::err(1, format!("lab: {verb}: no {} '{id}' ({example}; `lab where` shows where your instances run)\n", if kind == "az" { "Availability Zone" } else { kind }))
