@@ -901,6 +901,28 @@ pub fn AzRacks(state: AppState, name: String, ui: RackUi) -> impl IntoView {
 // Fault bar, legend, blast radius
 // ---------------------------------------------------------------------------------------------
 
+/// One "Fail …" button: disabled until a target that can fail that way is chosen; its title is
+/// the command it will type.
+fn fault_button(
+    run: impl Fn(Option<String>) + Copy + Send + Sync + 'static,
+    cmd: impl Fn(Fault) -> Option<String> + Copy + Send + Sync + 'static,
+    fault: Fault,
+    testid: &'static str,
+    text: &'static str,
+) -> impl IntoView {
+    view! {
+        <button
+            class="fault"
+            data-testid=testid
+            disabled=move || cmd(fault).is_none()
+            title=move || cmd(fault).unwrap_or_else(|| "Choose a rack or an AZ first".into())
+            on:click=move |_| run(cmd(fault))
+        >
+            {text}
+        </button>
+    }
+}
+
 #[component]
 pub fn FaultBar(state: AppState, ui: RackUi) -> impl IntoView {
     let run = move |cmd: Option<String>| {
@@ -921,34 +943,11 @@ pub fn FaultBar(state: AppState, ui: RackUi) -> impl IntoView {
         <div class="faultbar" data-testid="fault-bar" role="group" aria-label="Fault injection">
             <span class="fault-target">"Target: " <b data-testid="fault-target">{label}</b></span>
             <Show when=move || !is_host()>
-                <button
-                    class="fault"
-                    data-testid="btn-fail-power"
-                    disabled=move || cmd(Fault::Power).is_none()
-                    title=move || cmd(Fault::Power).unwrap_or_else(|| "Choose a rack or an AZ first".into())
-                    on:click=move |_| run(cmd(Fault::Power))
-                >
-                    "⚡ Fail power"
-                </button>
-                <button
-                    class="fault"
-                    data-testid="btn-fail-network"
-                    disabled=move || cmd(Fault::Network).is_none()
-                    title=move || cmd(Fault::Network).unwrap_or_else(|| "Choose a rack or an AZ first".into())
-                    on:click=move |_| run(cmd(Fault::Network))
-                >
-                    "✂ Fail network"
-                </button>
+                {fault_button(run, cmd, Fault::Power, "btn-fail-power", "⚡ Fail power")}
+                {fault_button(run, cmd, Fault::Network, "btn-fail-network", "✂ Fail network")}
             </Show>
             <Show when=is_host>
-                <button
-                    class="fault"
-                    data-testid="btn-fail-host"
-                    title=move || cmd(Fault::Host).unwrap_or_default()
-                    on:click=move |_| run(cmd(Fault::Host))
-                >
-                    "✖ Fail host"
-                </button>
+                {fault_button(run, cmd, Fault::Host, "btn-fail-host", "✖ Fail host")}
             </Show>
             <button
                 class="repair"
